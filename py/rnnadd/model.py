@@ -1,0 +1,183 @@
+"""The Elman RNN: parameters, forward pass, backpropagation through time.
+
+Pure functions over NumPy arrays, no I/O. Sequences are time-major: inputs
+(T, B, 2), targets (T, B). The notebook's names carry over: `w_ih`/`b_ih` are
+synapse_ih's weights and biases, `w_hh` is synapse_hh, `w_ho`/`b_ho` synapse_ho.
+
+    h_t = act(x_t @ w_ih + h_{t-1} @ w_hh + b_ih)      h_0 = 0
+    p_t = sigmoid(h_t @ w_ho + b_ho)
+
+The loss is summed over the bits of a sequence and averaged over the batch,
+which is the notebook's gradient scale.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+LOSSES = ("mse", "bce")
+INITS = ("uniform", "scaled")
+INPUT_SIZE = 2
+
+
+def param_shapes(hidden: int) -> dict[str, tuple[int, ...]]:
+    return {
+        "w_ih": (INPUT_SIZE, hidden),
+        "b_ih": (hidden,),
+        "w_hh": (hidden, hidden),
+        "w_ho": (hidden, 1),
+        "b_ho": (1,),
+    }
+
+
+class Params:
+    """All weights in one flat float64 vector, with a named view of each.
+
+    One vector makes the optimiser, gradient clipping and snapshots a handful of
+    array operations instead of one per weight matrix.
+    """
+
+    names = ("w_ih", "b_ih", "w_hh", "w_ho", "b_ho")
+
+    def __init__(self, hidden: int, flat: np.ndarray | None = None) -> None:
+        shapes = param_shapes(hidden)
+        size = sum(int(np.prod(s)) for s in shapes.values())
+        self.hidden = hidden
+        self.flat = np.zeros(size) if flat is None else flat
+        if self.flat.shape != (size,):
+            raise ValueError(f"weights must hold {size} numbers for hidden={hidden}, got {self.flat.size}")
+        offset = 0
+        for name, shape in shapes.items():
+            n = int(np.prod(shape))
+            setattr(self, name, self.flat[offset : offset + n].reshape(shape))
+            offset += n
+
+    w_ih: np.ndarray
+    b_ih: np.ndarray
+    w_hh: np.ndarray
+    w_ho: np.ndarray
+    b_ho: np.ndarray
+
+    def copy(self) -> "Params":
+        return Params(self.hidden, self.flat.copy())
+
+
+def init_params(rng: np.random.Generator, hidden: int, init: str) -> Params:
+    """`uniform`: the notebook's U[-1, 1] weights. `scaled`: U[-s, s] with s = 1/sqrt(fan_in).
+
+    Biases start at zero in both, as in the notebook.
+    """
+    params = Params(hidden)
+    for name in ("w_ih", "w_hh", "w_ho"):
+        weight = getattr(params, name)
+        scale = 1.0 if init == "uniform" else 1.0 / np.sqrt(weight.shape[0])
+        weight[...] = rng.uniform(-scale, scale, size=weight.shape)
+    return params
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # The tanh form never overflows, unlike 1 / (1 + exp(-z)).
+    return 0.5 * np.tanh(0.5 * z) + 0.5
+
+
+@lru_cache(maxsize=16)
+def _ones(n: int) -> np.ndarray:
+    # Sums as products with a ones vector: much cheaper than ndarray.sum for small arrays.
+    ones = np.ones(n)
+    ones.flags.writeable = False
+    return ones
+
+
+def activation_slope(h: np.ndarray, activation: str) -> np.ndarray:
+    """d act(z) / dz written in terms of the activation's output h = act(z)."""
+    if activation == "sigmoid":
+        return h * (1.0 - h)
+    if activation == "tanh":
+        return 1.0 - h * h
+    return (h > 0).astype(h.dtype)
+
+
+@dataclass
+class Trace:
+    """What the forward pass keeps for the backward pass."""
+
+    inputs: np.ndarray  # (T, B, 2)
+    hidden: np.ndarray  # (T + 1, B, H); hidden[0] is the zero initial state
+    logits: np.ndarray  # (T, B)
+    probs: np.ndarray  # (T, B)
+
+
+def forward(params: Params, inputs: np.ndarray, activation: str) -> Trace:
+    steps, batch, _ = inputs.shape
+    # The input drive has no recurrence, so all time steps go in one product.
+    hidden_size = params.hidden
+    w_ih, b_ih, w_hh = params.w_ih, params.b_ih, params.w_hh
+    if activation == "sigmoid":
+        # Run the recurrence on g = tanh(z / 2), so that h = (g + 1) / 2 and each
+        # step is one product, one sum and one ufunc: z / 2 = x @ w_ih / 2 + b_ih / 2
+        # + g @ (w_hh / 4) + (column sums of w_hh) / 4.
+        b_ih = 0.5 * b_ih + 0.25 * np.dot(_ones(hidden_size), w_hh)
+        w_ih = 0.5 * w_ih
+        w_hh = 0.25 * w_hh
+    # The input drive has no recurrence, so all time steps go in one product;
+    # 2-D products throughout, since NumPy's N-D dot does not use BLAS.
+    drive = np.dot(inputs.reshape(-1, INPUT_SIZE), w_ih).reshape(steps, batch, hidden_size)
+    drive += b_ih
+    state = np.empty((steps + 1, batch, hidden_size))
+    state[0] = -1.0 if activation == "sigmoid" else 0.0
+    squash = np.maximum if activation == "relu" else np.tanh
+    squash_args = (0.0,) if activation == "relu" else ()
+    for t in range(steps):
+        z = np.dot(state[t], w_hh, out=state[t + 1])
+        z += drive[t]
+        squash(z, *squash_args, out=z)
+    if activation == "sigmoid":
+        state *= 0.5
+        state += 0.5
+    logits = np.dot(state[1:].reshape(-1, hidden_size), params.w_ho).reshape(steps, batch)
+    logits += params.b_ho[0]
+    return Trace(inputs, state, logits, _sigmoid(logits))
+
+
+def loss_value(trace: Trace, targets: np.ndarray, loss: str) -> float:
+    batch = targets.shape[1]
+    if loss == "mse":
+        return float(0.5 * np.square(trace.probs - targets).sum() / batch)
+    # Cross-entropy from logits: softplus(z) - y z, stable for any z.
+    z = trace.logits
+    per_bit = np.maximum(z, 0.0) - targets * z + np.log1p(np.exp(-np.abs(z)))
+    return float(per_bit.sum() / batch)
+
+
+def backward(params: Params, trace: Trace, targets: np.ndarray, loss: str, activation: str, grads: Params) -> None:
+    """Backpropagation through time: writes d loss / d params into `grads`."""
+    steps, batch = targets.shape
+    hidden_size = params.hidden
+    probs = trace.probs
+    if loss == "mse":
+        d_logits = (probs - targets) * probs * (1.0 - probs)
+    else:
+        d_logits = probs - targets
+    d_logits /= batch
+
+    states = trace.hidden[1:].reshape(-1, hidden_size)
+    grads.w_ho[...] = states.T @ d_logits.reshape(-1, 1)
+    grads.b_ho[...] = np.dot(d_logits.reshape(-1), _ones(d_logits.size))
+
+    d_states = np.dot(d_logits.reshape(-1, 1), params.w_ho.T).reshape(steps, batch, hidden_size)
+    slope = activation_slope(trace.hidden[1:], activation)
+    w_hh_t = params.w_hh.T.copy()
+    # d loss / d z_t = (d loss / d z_{t+1} @ w_hh.T + d_states[t]) * slope[t], backwards in time.
+    d_z = np.empty_like(slope)
+    np.multiply(d_states[-1], slope[-1], out=d_z[-1])
+    for t in range(steps - 2, -1, -1):
+        np.dot(d_z[t + 1], w_hh_t, out=d_z[t])
+        d_z[t] += d_states[t]
+        d_z[t] *= slope[t]
+
+    d_z_flat = d_z.reshape(-1, hidden_size)
+    grads.w_hh[...] = trace.hidden[:-1].reshape(-1, hidden_size).T @ d_z_flat
+    grads.w_ih[...] = trace.inputs.reshape(-1, INPUT_SIZE).T @ d_z_flat
+    grads.b_ih[...] = np.dot(_ones(d_z_flat.shape[0]), d_z_flat)

@@ -1,0 +1,253 @@
+"""A training session: configuration, seeded data, weights and optimiser, stepped in chunks.
+
+`Session.step(n)` is what the page calls once per animation frame and the CLI
+calls in a loop. Everything a session is (configuration, weights, optimiser
+moments, random generator, step count) round-trips through `snapshot()` /
+`Session.from_snapshot()` as plain JSON, and a restored session continues
+bit-identically.
+"""
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+from . import encoding, evaluation, model, optim
+
+SNAPSHOT_FORMAT = "rnnadd-session"
+SNAPSHOT_VERSION = 1
+MAX_STEPS_PER_CALL = 1_000_000
+
+
+def _check_int(field: str, value, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ValueError(f"{field} must be a whole number from {low} to {high}, got {value!r}")
+    return int(value)
+
+
+def _check_float(field: str, value, low: float, high: float, low_open: bool) -> float:
+    ok = isinstance(value, (int, float, np.floating)) and not isinstance(value, bool)
+    ok = ok and math.isfinite(value) and (low < value if low_open else low <= value) and value <= high
+    if not ok:
+        interval = f"({low:g}, {high:g}]" if low_open else f"[{low:g}, {high:g}]"
+        raise ValueError(f"{field} must be a number in {interval}, got {value!r}")
+    return float(value)
+
+
+def _check_choice(field: str, value, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"{field} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every hyperparameter. The defaults solve 8-bit addition in a few hundred steps."""
+
+    bits: int = 8
+    hidden: int = 16
+    activation: str = "tanh"
+    init: str = "scaled"
+    loss: str = "bce"
+    optimizer: str = "adam"
+    learning_rate: float = 0.05
+    batch_size: int = 32
+    clip: float = 0.0
+    seed: int = 0
+
+    # (low, high) for numbers, a tuple of names for choices.
+    RANGES = {
+        "bits": (encoding.MIN_BITS, encoding.MAX_BITS),
+        "hidden": (1, 1024),
+        "activation": model.ACTIVATIONS,
+        "init": model.INITS,
+        "loss": model.LOSSES,
+        "optimizer": optim.OPTIMIZERS,
+        "learning_rate": (0.0, 10.0),
+        "batch_size": (1, 4096),
+        "clip": (0.0, 1e6),
+        "seed": (0, 2**32 - 1),
+    }
+
+    def __post_init__(self) -> None:
+        for name, allowed in self.RANGES.items():
+            value = getattr(self, name)
+            if isinstance(allowed[0], str):
+                checked = _check_choice(name, value, allowed)
+            elif name == "learning_rate":
+                checked = _check_float(name, value, *allowed, low_open=True)
+            elif name == "clip":
+                checked = _check_float(name, value, *allowed, low_open=False)
+            else:
+                checked = _check_int(name, value, *allowed)
+            object.__setattr__(self, name, checked)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "Config":
+        if not isinstance(values, dict):
+            raise ValueError("config must be an object of hyperparameters")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"config has unknown field {unknown[0]!r}; allowed: {', '.join(sorted(known))}")
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a non-finite loss or gradient; the session kept its last finite state."""
+
+    def __init__(self, step: int, cause: str, losses: np.ndarray) -> None:
+        self.step = step
+        self.cause = cause
+        self.losses = losses  # the finite losses of this call, before the failed step
+        super().__init__(
+            f"training diverged at step {step}: {cause}. Lower the learning rate or turn on gradient clipping."
+        )
+
+
+class Session:
+    def __init__(self, config: Config | None = None, **overrides) -> None:
+        if config is None:
+            config = Config(**overrides)
+        elif overrides:
+            config = Config(**{**config.to_dict(), **overrides})
+        self.config = config
+        self.rng = np.random.default_rng(config.seed)
+        self.params = model.init_params(self.rng, config.hidden, config.init)
+        self.grads = model.Params(config.hidden)
+        self.optimizer_state = optim.initial_state(config.optimizer, self.params.flat.size)
+        self.step_count = 0
+
+    def step(self, n: int = 1) -> np.ndarray:
+        """Run n training steps on fresh random batches; returns their n losses."""
+        n = _check_int("n", n, 1, MAX_STEPS_PER_CALL)
+        c = self.config
+        losses = np.empty(n)
+        # Overflow is reported as a DivergenceError, not as NumPy warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(n):
+                rng_state = self.rng.bit_generator.state
+                loss, cause = self._train_on_next_batch()
+                if cause:
+                    self.rng.bit_generator.state = rng_state
+                    raise DivergenceError(self.step_count + 1, cause, losses[:i].copy())
+                losses[i] = loss
+        return losses
+
+    def _train_on_next_batch(self) -> tuple[float, str | None]:
+        """One step; changes nothing and names the cause when anything is not finite."""
+        c = self.config
+        inputs, targets = encoding.random_batch(self.rng, c.batch_size, c.bits)
+        trace = model.forward(self.params, inputs, c.activation)
+        loss = model.loss_value(trace, targets, c.loss)
+        if not math.isfinite(loss):
+            return loss, f"the loss is {loss}"
+        model.backward(self.params, trace, targets, c.loss, c.activation, self.grads)
+        if not np.isfinite(self.grads.flat).all():
+            return loss, "the gradient is not finite"
+        grad = optim.clip_by_global_norm(self.grads.flat, c.clip)
+        update, new_state = optim.update(c.optimizer, grad, self.optimizer_state, c.learning_rate)
+        if not np.isfinite(update).all():
+            return loss, "the weight update is not finite"
+        self.params.flat += update
+        self.optimizer_state = new_state
+        self.step_count += 1
+        return loss, None
+
+    # -- evaluation -------------------------------------------------------
+
+    def evaluate(self, bits: int | None = None, sample: int = 10_000, seed: int = 0) -> evaluation.Accuracy:
+        """Accuracy at `bits` (default: the trained width); wider tests length generalisation."""
+        return evaluation.evaluate(self.params, self.config.activation, bits or self.config.bits, sample, seed)
+
+    def _single(self, a: int, b: int, bits: int | None) -> model.Trace:
+        width = self.config.bits if bits is None else encoding.check_bits(bits)
+        encoding.check_operands(a, b, width)
+        inputs, _ = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), width)
+        return model.forward(self.params, inputs, self.config.activation)
+
+    def probabilities(self, a: int, b: int, bits: int | None = None) -> np.ndarray:
+        """The network's probability for each bit of a + b, least significant first."""
+        return self._single(a, b, bits).probs[:, 0]
+
+    def hidden_states(self, a: int, b: int, bits: int | None = None) -> np.ndarray:
+        """Hidden activations (T, H) while the network adds a and b."""
+        return self._single(a, b, bits).hidden[1:, 0, :]
+
+    # -- snapshots --------------------------------------------------------
+
+    def snapshot(self) -> dict:
+        rng = self.rng.bit_generator.state
+        state = self.optimizer_state
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "version": SNAPSHOT_VERSION,
+            "config": self.config.to_dict(),
+            "step": self.step_count,
+            "params": self.params.flat.tolist(),
+            "optimizer": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in state.items()},
+            # 128-bit integers as strings: JSON readers in browsers keep only 53 bits.
+            "rng": {
+                "state": str(rng["state"]["state"]),
+                "inc": str(rng["state"]["inc"]),
+                "has_uint32": rng["has_uint32"],
+                "uinteger": rng["uinteger"],
+            },
+        }
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict) -> "Session":
+        """Rebuild a session; a malformed or mismatched snapshot raises ValueError naming the field."""
+        if not isinstance(snapshot, dict):
+            raise ValueError("snapshot must be a JSON object")
+        if snapshot.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"snapshot.format must be {SNAPSHOT_FORMAT!r}, got {snapshot.get('format')!r}")
+        if snapshot.get("version") != SNAPSHOT_VERSION:
+            raise ValueError(f"snapshot.version must be {SNAPSHOT_VERSION}, got {snapshot.get('version')!r}")
+        session = cls(Config.from_dict(snapshot.get("config")))
+        session.step_count = _check_int("snapshot.step", snapshot.get("step"), 0, 2**53 - 1)
+        size = session.params.flat.size
+        session.params.flat[:] = _finite_vector("snapshot.params", snapshot.get("params"), size)
+        if session.config.optimizer == "adam":
+            state = snapshot.get("optimizer")
+            if not isinstance(state, dict):
+                raise ValueError("snapshot.optimizer must be an object with t, m and v for adam")
+            session.optimizer_state = {
+                "t": _check_int("snapshot.optimizer.t", state.get("t"), 0, 2**53 - 1),
+                "m": _finite_vector("snapshot.optimizer.m", state.get("m"), size),
+                "v": _finite_vector("snapshot.optimizer.v", state.get("v"), size),
+            }
+        session.rng.bit_generator.state = _rng_state(snapshot.get("rng"))
+        return session
+
+
+def _finite_vector(field: str, values, size: int) -> np.ndarray:
+    if not isinstance(values, list) or len(values) != size:
+        got = len(values) if isinstance(values, list) else type(values).__name__
+        raise ValueError(f"{field} must be a list of {size} numbers, got {got}")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        raise ValueError(f"{field} must hold only numbers")
+    vector = np.array(values, dtype=np.float64)
+    if not np.isfinite(vector).all():
+        raise ValueError(f"{field} must hold only finite numbers")
+    return vector
+
+
+def _rng_state(rng) -> dict:
+    if not isinstance(rng, dict):
+        raise ValueError("snapshot.rng must be an object with state, inc, has_uint32 and uinteger")
+    words = {}
+    for key in ("state", "inc"):
+        text = rng.get(key)
+        if not isinstance(text, str) or not text.isdigit() or int(text) >= 2**128:
+            raise ValueError(f"snapshot.rng.{key} must be a decimal string of an integer in [0, 2^128)")
+        words[key] = int(text)
+    return {
+        "bit_generator": "PCG64",
+        "state": words,
+        "has_uint32": _check_int("snapshot.rng.has_uint32", rng.get("has_uint32"), 0, 1),
+        "uinteger": _check_int("snapshot.rng.uinteger", rng.get("uinteger"), 0, 2**32 - 1),
+    }

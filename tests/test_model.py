@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+from reference import forward_probs
+from rnnadd import encoding, model
+
+CASES = [(activation, loss) for activation in model.ACTIVATIONS for loss in model.LOSSES]
+
+
+def random_problem(seed: int, hidden: int = 5, bits: int = 6, batch: int = 4):
+    rng = np.random.default_rng(seed)
+    params = model.init_params(rng, hidden, "uniform")
+    params.flat[:] = rng.uniform(-1, 1, params.flat.size)  # non-zero biases too
+    inputs, targets = encoding.encode_pairs(*encoding.random_pairs(rng, batch, bits), bits)
+    return params, inputs, targets
+
+
+@pytest.mark.parametrize("activation", model.ACTIVATIONS)
+def test_forward_matches_plain_reference(activation):
+    params, inputs, _ = random_problem(1)
+    probs = model.forward(params, inputs, activation).probs
+    for example in range(inputs.shape[1]):
+        expected = forward_probs(params, inputs[:, example, 0], inputs[:, example, 1], activation)
+        np.testing.assert_allclose(probs[:, example], expected, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize(("activation", "loss"), CASES)
+def test_backward_matches_finite_differences(activation, loss):
+    params, inputs, targets = random_problem(2)
+    grads = model.Params(params.hidden)
+    model.backward(params, model.forward(params, inputs, activation), targets, loss, activation, grads)
+
+    eps = 1e-6
+    numeric = np.empty_like(params.flat)
+    for i in range(params.flat.size):
+        saved = params.flat[i]
+        params.flat[i] = saved + eps
+        up = model.loss_value(model.forward(params, inputs, activation), targets, loss)
+        params.flat[i] = saved - eps
+        down = model.loss_value(model.forward(params, inputs, activation), targets, loss)
+        params.flat[i] = saved
+        numeric[i] = (up - down) / (2 * eps)
+
+    # Every parameter (all five weight arrays, biases included) gets a gradient.
+    for name in model.Params.names:
+        assert np.abs(getattr(grads, name)).max() > 1e-6, name
+    relative = np.abs(grads.flat - numeric) / np.maximum(np.abs(grads.flat) + np.abs(numeric), 1e-7)
+    assert relative.max() < 1e-6
+
+
+def test_mse_gradient_is_the_notebooks_scale():
+    """d loss / d logit = (p - y) p (1 - p), summed over the bits and averaged over the batch."""
+    params, inputs, targets = random_problem(3, batch=3)
+    trace = model.forward(params, inputs, "sigmoid")
+    grads = model.Params(params.hidden)
+    model.backward(params, trace, targets, "mse", "sigmoid", grads)
+    p = trace.probs
+    expected_b_ho = ((p - targets) * p * (1 - p)).sum() / 3
+    assert grads.b_ho[0] == pytest.approx(expected_b_ho, rel=1e-12)
+
+
+def test_scaled_init_is_smaller_than_uniform():
+    rng = np.random.default_rng(0)
+    uniform = model.init_params(rng, 64, "uniform")
+    scaled = model.init_params(rng, 64, "scaled")
+    assert np.abs(uniform.w_hh).max() > 0.9
+    assert np.abs(scaled.w_hh).max() <= 1 / 8
+    assert not scaled.b_ih.any() and not scaled.b_ho.any()
