@@ -12,7 +12,7 @@ def forward_probs(params, bits_a, bits_b, activation):
     hidden = params.hidden
     h = [0.0] * hidden
     probs = []
-    for x0, x1 in zip(bits_a, bits_b):
+    for x0, x1 in zip(bits_a, bits_b, strict=False):
         z = [
             x0 * params.w_ih[0, j]
             + x1 * params.w_ih[1, j]

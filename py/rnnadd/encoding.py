@@ -33,7 +33,7 @@ def int_to_bits(values: np.ndarray | int, bits: int) -> np.ndarray:
     check_bits(bits)
     values = np.asarray(values, dtype="<u8", order="C")
     # Little-endian bytes unpacked little-bit-first are exactly the LSB-first bits.
-    as_bytes = values.reshape(-1).view(np.uint8).reshape(values.shape + (8,))
+    as_bytes = values.reshape(-1).view(np.uint8).reshape((*values.shape, 8))
     all_bits = np.unpackbits(as_bytes, axis=-1, bitorder="little")
     return all_bits[..., :bits].astype(np.float64)
 

@@ -156,10 +156,7 @@ def backward(params: Params, trace: Trace, targets: np.ndarray, loss: str, activ
     steps, batch = targets.shape
     hidden_size = params.hidden
     probs = trace.probs
-    if loss == "mse":
-        d_logits = (probs - targets) * probs * (1.0 - probs)
-    else:
-        d_logits = probs - targets
+    d_logits = (probs - targets) * probs * (1.0 - probs) if loss == "mse" else probs - targets
     d_logits /= batch
 
     states = trace.hidden[1:].reshape(-1, hidden_size)

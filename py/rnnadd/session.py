@@ -9,6 +9,7 @@ bit-identically.
 
 import math
 from dataclasses import asdict, dataclass, fields
+from typing import ClassVar
 
 import numpy as np
 
@@ -56,7 +57,7 @@ class Config:
     seed: int = 0
 
     # (low, high) for numbers, a tuple of names for choices.
-    RANGES = {
+    RANGES: ClassVar[dict[str, tuple]] = {
         "bits": (encoding.MIN_BITS, encoding.MAX_BITS),
         "hidden": (1, 1024),
         "activation": model.ACTIVATIONS,
@@ -124,7 +125,6 @@ class Session:
     def step(self, n: int = 1) -> np.ndarray:
         """Run n training steps on fresh random batches; returns their n losses."""
         n = _check_int("n", n, 1, MAX_STEPS_PER_CALL)
-        c = self.config
         losses = np.empty(n)
         # Overflow is reported as a DivergenceError, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
