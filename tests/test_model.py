@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 from reference import forward_probs
-from rnnadd import encoding, model
+from rnnadd import encoding, evaluation, model
 
 CASES = [(activation, loss) for activation in model.ACTIVATIONS for loss in model.LOSSES]
 
@@ -65,3 +65,14 @@ def test_scaled_init_is_smaller_than_uniform():
     assert np.abs(uniform.w_hh).max() > 0.9
     assert np.abs(scaled.w_hh).max() <= 1 / 8
     assert not scaled.b_ih.any() and not scaled.b_ho.any()
+
+
+@pytest.mark.parametrize("activation", model.ACTIVATIONS)
+@pytest.mark.parametrize("bits", [2, 3, 6])
+def test_prefix_tree_evaluation_counts_like_running_every_pair(activation, bits):
+    rng = np.random.default_rng(bits)
+    for trial in range(3):
+        params = model.init_params(rng, 6, "uniform")
+        params.flat[:] = rng.normal(0, 1.5 + trial, params.flat.size)
+        by_pairs = evaluation._count_right(params, activation, *evaluation._encoded(bits, 0, 0))
+        assert evaluation._count_right_by_prefix(params, activation, bits) == by_pairs

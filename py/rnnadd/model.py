@@ -82,6 +82,14 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * np.tanh(0.5 * z) + 0.5
 
 
+def activate(z: np.ndarray, activation: str) -> np.ndarray:
+    if activation == "sigmoid":
+        return _sigmoid(z)
+    if activation == "tanh":
+        return np.tanh(z)
+    return np.maximum(z, 0.0)
+
+
 @lru_cache(maxsize=16)
 def _ones(n: int) -> np.ndarray:
     # Sums as products with a ones vector: much cheaper than ndarray.sum for small arrays.
