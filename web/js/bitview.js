@@ -1,0 +1,70 @@
+// The bit-prediction panel: for each problem, the true bits of the sum and the
+// network's probability of a 1 for each bit, most significant bit on the left
+// so the carry travels right to left as in written addition.
+
+import { fitCanvas } from "./linechart.js";
+
+const ROW = 38;
+const HEADER = 22;
+
+function probabilityColor(p) {
+  // White at 0, deep blue at 1.
+  const r = Math.round(255 - p * 212);
+  const g = Math.round(255 - p * 147);
+  const b = Math.round(255 - p * 79);
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+function decimalOf(bits) {
+  let value = 0n;
+  for (let i = bits.length - 1; i >= 0; i -= 1) value = value * 2n + (bits[i] ? 1n : 0n);
+  return value;
+}
+
+export function bitViewHeight(rows) {
+  return HEADER + rows * ROW + 4;
+}
+
+export function drawBitView(canvas, panel) {
+  const wanted = `${bitViewHeight(panel.length)}px`;
+  if (canvas.style.height !== wanted) canvas.style.height = wanted;
+  const { ctx, width } = fitCanvas(canvas);
+  if (panel.length === 0) return;
+  const bits = panel[0].probs.length;
+  const labelWidth = Math.min(140, width * 0.34);
+  const cell = Math.max(3, Math.min(30, (width - labelWidth - 8) / bits));
+  const left = labelWidth;
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.fillStyle = "#5d6677";
+  ctx.textBaseline = "middle";
+  ctx.textAlign = "left";
+  ctx.fillText("carry travels \u2190", left, HEADER / 2);
+  ctx.textAlign = "right";
+  ctx.fillText("bit 0", left + bits * cell, HEADER / 2);
+
+  panel.forEach((row, index) => {
+    const top = HEADER + index * ROW;
+    const answer = decimalOf(row.probs.map((p) => p > 0.5));
+    const truth = BigInt(row.a) + BigInt(row.b);
+    ctx.textAlign = "left";
+    ctx.fillStyle = "#1d2330";
+    ctx.font = "12px system-ui, sans-serif";
+    ctx.fillText(`${row.a} + ${row.b} = ${truth}`, 0, top + 9);
+    ctx.fillStyle = answer === truth ? "#1f7a3a" : "#b3261e";
+    ctx.fillText(`net: ${answer} ${answer === truth ? "\u2713" : "\u2717"}`, 0, top + 25);
+    for (let bit = 0; bit < bits; bit += 1) {
+      const x = left + (bits - 1 - bit) * cell;
+      const target = row.target[bit];
+      const p = row.probs[bit];
+      ctx.fillStyle = target ? "#1d2330" : "#eef0f4";
+      ctx.fillRect(x + 1, top + 2, cell - 2, 13);
+      ctx.fillStyle = probabilityColor(p);
+      ctx.fillRect(x + 1, top + 17, cell - 2, 17);
+      if ((p > 0.5) !== (target > 0.5)) {
+        ctx.strokeStyle = "#b3261e";
+        ctx.lineWidth = 2;
+        ctx.strokeRect(x + 2, top + 18, cell - 4, 15);
+      }
+    }
+  });
+}

@@ -1,0 +1,117 @@
+// Loss and accuracy charts on canvas, sharp on high-density screens.
+
+const COLORS = { raw: "rgba(43, 108, 176, 0.25)", smooth: "#2b6cb0", exact: "#1f7a3a", perBit: "#c05621" };
+
+// Size the backing store to the element's CSS size times devicePixelRatio.
+export function fitCanvas(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  return { ctx, width, height };
+}
+
+const PAD = { left: 44, right: 10, top: 10, bottom: 22 };
+
+function frame(ctx, width, height, xMax, yTicks) {
+  ctx.strokeStyle = "#d8dce5";
+  ctx.fillStyle = "#5d6677";
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.lineWidth = 1;
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const { y, label } of yTicks) {
+    ctx.beginPath();
+    ctx.moveTo(PAD.left, y);
+    ctx.lineTo(width - PAD.right, y);
+    ctx.stroke();
+    ctx.fillText(label, PAD.left - 4, y);
+  }
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  ctx.fillText("0", PAD.left, height - PAD.bottom + 4);
+  ctx.fillText(`step ${Math.round(xMax)}`, width - PAD.right - 30, height - PAD.bottom + 4);
+}
+
+function polyline(ctx, xs, ys, length, toX, toY, color, width) {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.beginPath();
+  for (let i = 0; i < length; i += 1) {
+    const x = toX(xs[i]);
+    const y = toY(ys[i]);
+    if (i === 0) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+  }
+  ctx.stroke();
+}
+
+function emptyNote(ctx, width, height, text) {
+  ctx.fillStyle = "#5d6677";
+  ctx.font = "13px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  ctx.fillText(text, width / 2, height / 2);
+}
+
+// Loss per step on a log scale, with an exponentially smoothed line over it.
+export function drawLossChart(canvas, series) {
+  const { ctx, width, height } = fitCanvas(canvas);
+  if (series.length === 0) {
+    emptyNote(ctx, width, height, "Press Train to start");
+    return;
+  }
+  const { xs, ys, length } = series;
+  let low = Infinity;
+  let high = -Infinity;
+  for (let i = 0; i < length; i += 1) {
+    const v = Math.log10(Math.max(ys[i], 1e-12));
+    low = Math.min(low, v);
+    high = Math.max(high, v);
+  }
+  low = Math.floor(low);
+  high = Math.max(Math.ceil(high), low + 1);
+  const xMax = Math.max(xs[length - 1], 1);
+  const toX = (x) => PAD.left + (x / xMax) * (width - PAD.left - PAD.right);
+  const toY = (y) => PAD.top + ((high - Math.log10(Math.max(y, 1e-12))) / (high - low)) * (height - PAD.top - PAD.bottom);
+  const ticks = [];
+  for (let e = low; e <= high; e += 1) ticks.push({ y: toY(10 ** e), label: `1e${e}` });
+  frame(ctx, width, height, xMax, ticks);
+  polyline(ctx, xs, ys, length, toX, toY, COLORS.raw, 1);
+  const smooth = new Float64Array(length);
+  let level = Math.log(ys[0]);
+  const alpha = Math.min(1, 20 / length + 0.02);
+  for (let i = 0; i < length; i += 1) {
+    level += alpha * (Math.log(Math.max(ys[i], 1e-12)) - level);
+    smooth[i] = Math.exp(level);
+  }
+  polyline(ctx, xs, smooth, length, toX, toY, COLORS.smooth, 2);
+}
+
+// Exact-match and per-bit accuracy (0..1) over steps.
+export function drawAccuracyChart(canvas, exact, perBit) {
+  const { ctx, width, height } = fitCanvas(canvas);
+  if (exact.length === 0) {
+    emptyNote(ctx, width, height, "Accuracy appears while training");
+    return;
+  }
+  const xMax = Math.max(exact.xs[exact.length - 1], 1);
+  const toX = (x) => PAD.left + (x / xMax) * (width - PAD.left - PAD.right);
+  const toY = (y) => PAD.top + (1 - y) * (height - PAD.top - PAD.bottom);
+  frame(ctx, width, height, xMax, [0, 0.5, 1].map((v) => ({ y: toY(v), label: `${v * 100}%` })));
+  polyline(ctx, perBit.xs, perBit.ys, perBit.length, toX, toY, COLORS.perBit, 1.5);
+  polyline(ctx, exact.xs, exact.ys, exact.length, toX, toY, COLORS.exact, 2);
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "left";
+  ctx.textBaseline = "top";
+  ctx.fillStyle = COLORS.exact;
+  ctx.fillText("exact-match", PAD.left + 6, PAD.top + 4);
+  ctx.fillStyle = COLORS.perBit;
+  ctx.fillText("per bit", PAD.left + 90, PAD.top + 4);
+}
