@@ -315,7 +315,7 @@ def test(pytest_args: list[str]) -> int:
     log("lint: ruff check, ruff format --check, eslint")
     run(venv_bin / "ruff", "check", "--output-format", "concise", ".", cwd=ROOT)
     run(venv_bin / "ruff", "format", "--check", ".", cwd=ROOT)
-    run(ROOT / "node_modules" / ".bin" / "eslint", "web", "tests", "bench", cwd=ROOT)
+    run(ROOT / "node_modules" / ".bin" / "eslint", ".", cwd=ROOT)
     build(ROOT / "dist")
     log("pytest: unit and end-to-end tests")
     env = {**os.environ, "RNNADD_SITE": str(ROOT / "dist"), "RNNADD_CHROMIUM": chromium}

@@ -6,17 +6,20 @@ is one conversion per call.
 """
 
 import json
+import math
+import time
 
 import numpy as np
 
-from . import encoding, evaluation
+from . import encoding, evaluation, model
 from .session import Config, DivergenceError, Session
 
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
 NOTEBOOK_PROBLEMS = [(5, 5), (10, 2), (50, 3), (4, 9)]
 RANDOM_PROBLEMS = 4
-SAMPLE_PAIRS = 512
+SAMPLE_PAIRS = 256
 SAMPLE_SEED = 12345
+CONFIRM_SECONDS = 0.25
 
 
 def describe() -> str:
@@ -57,9 +60,17 @@ class PageTrainer:
         config = self.session.config
         self.problems = problems_for(config.bits, config.seed)
         self.solved_at: int | None = None
+        self.last_confirm = -math.inf
 
-    def frame(self, steps: int) -> dict:
-        """Train `steps` steps (0: only measure), then measure: everything one animation frame draws."""
+    def frame(self, steps: int, measure: bool = True) -> dict:
+        """Train `steps` steps (0: none), then, if asked, measure: all one animation frame needs.
+
+        Accuracy comes from the chunk's own training batches (fresh draws, each
+        scored before its update), so it costs next to nothing. Only when those
+        were all right is every pair checked, at most every CONFIRM_SECONDS.
+        The timings let the page size the next frame's chunk.
+        """
+        started = time.perf_counter()
         error = None
         losses = np.empty(0)
         try:
@@ -67,33 +78,44 @@ class PageTrainer:
                 losses = self.session.step(steps)
         except DivergenceError as diverged:
             losses, error = diverged.losses, str(diverged)
+        trained = time.perf_counter()
+        result = {"step": self.session.step_count, "losses": losses.tolist(), "error": error, "measured": measure}
+        if measure:
+            result.update(self.measure(fresh=bool(steps) and error is None))
+        result["solved_at"] = self.solved_at
+        result["train_ms"] = (trained - started) * 1000
+        result["measure_ms"] = (time.perf_counter() - trained) * 1000
+        return result
+
+    def measure(self, fresh: bool) -> dict:
         session, config = self.session, self.session.config
-        sample = evaluation.evaluate_sample(session.params, config.activation, config.bits, SAMPLE_PAIRS, SAMPLE_SEED)
+        if fresh and session.last_batch_accuracy is not None:
+            per_bit, exact_match = session.last_batch_accuracy
+        else:
+            sample = evaluation.evaluate_sample(
+                session.params, config.activation, config.bits, SAMPLE_PAIRS, SAMPLE_SEED
+            )
+            per_bit, exact_match = sample.per_bit, sample.exact_match
         exact = None
-        if sample.exact_match == 1.0 and self.solved_at is None:
-            # The sample says solved: confirm on every pair (or a 10,000-pair sample when wide).
+        now = time.perf_counter()
+        if exact_match == 1.0 and self.solved_at is None and now - self.last_confirm >= CONFIRM_SECONDS:
+            # Every pair (or a 10,000-pair sample when wide) decides whether it is solved.
+            self.last_confirm = now
             exact = session.evaluate().exact_match
             if exact == 1.0:
                 self.solved_at = session.step_count
-        return {
-            "step": session.step_count,
-            "losses": losses.tolist(),
-            "sample_exact": sample.exact_match,
-            "sample_per_bit": sample.per_bit,
-            "exact": exact,
-            "solved_at": self.solved_at,
-            "panel": self.panel(),
-            "error": error,
-        }
+        return {"sample_exact": exact_match, "sample_per_bit": per_bit, "exact": exact, "panel": self.panel()}
 
     def panel(self) -> list[dict]:
-        rows = []
-        for a, b in self.problems:
-            probs = self.session.probabilities(a, b)
-            rows.append(
-                {"a": a, "b": b, "target": encoding.int_to_bits(a + b, probs.size).tolist(), "probs": probs.tolist()}
-            )
-        return rows
+        """Target bits and output probabilities for the panel's problems, in one forward pass."""
+        config = self.session.config
+        a, b = (np.array(column, dtype=np.uint64) for column in zip(*self.problems, strict=True))
+        inputs, targets = encoding.encode_pairs(a, b, config.bits)
+        probs = model.forward(self.session.params, inputs, config.activation).probs
+        return [
+            {"a": int(a[i]), "b": int(b[i]), "target": targets[:, i].tolist(), "probs": probs[:, i].tolist()}
+            for i in range(len(self.problems))
+        ]
 
     def ask(self, a_text: str, b_text: str) -> dict:
         """The network's answer for a + b. Operands come as decimal strings: JS numbers stop at 2^53."""

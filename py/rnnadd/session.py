@@ -121,11 +121,18 @@ class Session:
         self.grads = model.Params(config.hidden)
         self.optimizer_state = optim.initial_state(config.optimizer, self.params.flat.size)
         self.step_count = 0
+        self.last_batch_accuracy: tuple[float, float] | None = None
 
     def step(self, n: int = 1) -> np.ndarray:
-        """Run n training steps on fresh random batches; returns their n losses."""
+        """Run n training steps on fresh random batches; returns their n losses.
+
+        Also sets `last_batch_accuracy`: (per-bit, exact-match) over the batches of
+        this call, each scored before its update. The batches are fresh draws, so
+        this tracks accuracy without a separate evaluation pass.
+        """
         n = _check_int("n", n, 1, MAX_STEPS_PER_CALL)
         losses = np.empty(n)
+        self._bits_right = self._sums_right = self._pairs = 0
         # Overflow is reported as a DivergenceError, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
             for i in range(n):
@@ -135,6 +142,11 @@ class Session:
                     self.rng.bit_generator.state = rng_state
                     raise DivergenceError(self.step_count + 1, cause, losses[:i].copy())
                 losses[i] = loss
+        if self._pairs:
+            self.last_batch_accuracy = (
+                self._bits_right / (self._pairs * self.config.bits),
+                self._sums_right / self._pairs,
+            )
         return losses
 
     def _train_on_next_batch(self) -> tuple[float, str | None]:
@@ -145,6 +157,10 @@ class Session:
         loss = model.loss_value(trace, targets, c.loss)
         if not math.isfinite(loss):
             return loss, f"the loss is {loss}"
+        right = (trace.logits > 0) == (targets > 0.5)
+        self._bits_right += np.count_nonzero(right)
+        self._sums_right += np.count_nonzero(right.all(axis=0))
+        self._pairs += c.batch_size
         model.backward(self.params, trace, targets, c.loss, c.activation, self.grads)
         if not np.isfinite(self.grads.flat).all():
             return loss, "the gradient is not finite"

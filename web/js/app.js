@@ -8,7 +8,9 @@ import { bootPython } from "./runtime.js";
 
 // Milliseconds of Python per frame at full speed: the rest of a 16.7 ms frame
 // is left for drawing, so the page stays at 60 fps.
-const TRAIN_BUDGET_MS = 10;
+const FRAME_BUDGET_MS = 10;
+// Measuring (sample accuracy, bit panel) may take at most 1/MEASURE_SHARE of the time.
+const MEASURE_SHARE = 8;
 const FRAME_SAMPLES = 600;
 
 const $ = (id) => document.getElementById(id);
@@ -34,7 +36,9 @@ let losses;
 let exactSeries;
 let perBitSeries;
 let panel = [];
-let stepsPerFrame = 1;
+let stepMs = 1; // running estimates from Python's own timings
+let measureMs = 1;
+let lastMeasured = -Infinity;
 let rateWindow = [];
 const frameIntervals = new Float64Array(FRAME_SAMPLES);
 let frameCount = 0;
@@ -127,8 +131,8 @@ function startSession(config) {
   exactSeries = new BoundedSeries(1024);
   perBitSeries = new BoundedSeries(1024);
   Object.assign(state, { step: 0, loss: NaN, exactAllPairs: false, solvedAt: null, stepsPerSecond: 0, error: null });
-  stepsPerFrame = 1;
   rateWindow = [];
+  lastMeasured = -Infinity;
   hideError();
   applyFrame(toPlain(trainer.frame(0)));
   setPhase("ready");
@@ -142,15 +146,19 @@ function reset() {
 }
 
 function applyFrame(result) {
+  if (result.losses.length) stepMs = 0.7 * stepMs + (0.3 * result.train_ms) / result.losses.length;
+  if (result.measured) measureMs = 0.7 * measureMs + 0.3 * result.measure_ms;
   for (let i = 0; i < result.losses.length; i += 1) losses.push(result.step - result.losses.length + i + 1, result.losses[i]);
   state.step = result.step;
   if (result.losses.length) state.loss = result.losses[result.losses.length - 1];
-  state.exactMatch = result.exact ?? result.sample_exact;
-  state.exactAllPairs = result.exact !== null && result.exact !== undefined;
-  state.perBit = result.sample_per_bit;
-  exactSeries.push(result.step, result.sample_exact);
-  perBitSeries.push(result.step, result.sample_per_bit);
-  panel = result.panel;
+  if (result.measured) {
+    state.exactMatch = result.exact ?? result.sample_exact;
+    state.exactAllPairs = result.exact !== null && result.exact !== undefined;
+    state.perBit = result.sample_per_bit;
+    exactSeries.push(result.step, result.sample_exact);
+    perBitSeries.push(result.step, result.sample_per_bit);
+    panel = result.panel;
+  }
   const newlySolved = result.solved_at !== null && result.solved_at !== undefined && state.solvedAt === null;
   state.solvedAt = result.solved_at ?? null;
   dirty = true;
@@ -163,10 +171,8 @@ function applyFrame(result) {
   }
 }
 
-function trainFrame(steps) {
-  const started = performance.now();
-  applyFrame(toPlain(trainer.frame(steps)));
-  return performance.now() - started;
+function trainFrame(steps, measure = true) {
+  applyFrame(toPlain(trainer.frame(steps, measure)));
 }
 
 // -- the animation-frame loop ---------------------------------------------------
@@ -183,14 +189,12 @@ function tick(now) {
       frameCount += 1;
     }
     lastFrameTime = now;
-    const fixed = speed();
-    const steps = fixed ?? stepsPerFrame;
-    const elapsed = trainFrame(steps);
-    if (fixed === null) {
-      // Scale the chunk towards the budget, at most doubling or halving per frame.
-      const scaled = Math.round((steps * TRAIN_BUDGET_MS) / Math.max(elapsed, 0.1));
-      stepsPerFrame = Math.max(1, Math.min(steps * 2, Math.max(Math.floor(steps / 2), scaled)));
-    }
+    const measure = now - lastMeasured >= MEASURE_SHARE * measureMs;
+    if (measure) lastMeasured = now;
+    // At full speed the chunk fills what the budget leaves after measuring.
+    const room = FRAME_BUDGET_MS - (measure ? measureMs : 0);
+    const steps = speed() ?? Math.max(1, Math.floor(room / stepMs));
+    trainFrame(steps, measure);
     rateWindow.push([now, state.step]);
     while (rateWindow.length > 2 && now - rateWindow[0][0] > 1000) rateWindow.shift();
     const [t0, s0] = rateWindow[0];

@@ -8,6 +8,25 @@ export class LoadError extends Error {
   }
 }
 
+// Pyodide waits forever when its .wasm fails to download, so look first:
+// a missing file then gets a message naming it instead of an endless spinner.
+const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
+
+async function checkRuntimeFiles(base) {
+  const missing = [];
+  await Promise.all(
+    RUNTIME_FILES.map(async (name) => {
+      try {
+        const response = await fetch(base + name, { method: "HEAD", cache: "no-store" });
+        if (!response.ok) missing.push(`${name} (HTTP ${response.status})`);
+      } catch {
+        missing.push(`${name} (no response)`);
+      }
+    }),
+  );
+  if (missing.length) throw new Error(`Missing from pyodide/: ${missing.sort().join(", ")}.`);
+}
+
 export async function bootPython(onStage) {
   const started = performance.now();
   const base = new URL("pyodide/", document.baseURI).href;
@@ -20,12 +39,14 @@ export async function bootPython(onStage) {
       return result;
     } catch (error) {
       onStage(name, "failed", performance.now() - started);
-      const detail = [error && error.message ? error.message : String(error), ...problems].join(" ");
-      throw new LoadError(name, detail);
+      // Pyodide's own report of a failed download reads better than a Python traceback.
+      const lines = String(error && error.message ? error.message : error).trim().split("\n");
+      throw new LoadError(name, problems.length ? problems.join(" ") : lines[lines.length - 1]);
     }
   };
 
   const pyodide = await stage("runtime", async () => {
+    await checkRuntimeFiles(base);
     const { loadPyodide } = await import(`${base}pyodide.mjs`);
     return loadPyodide({ indexURL: base, stdout: () => {}, stderr: (line) => problems.push(line) });
   });

@@ -1,0 +1,110 @@
+"""End-to-end fixtures: the built site served on 127.0.0.1, and Debian's Chromium.
+
+`python3 build.py test` builds the site and names it in RNNADD_SITE; run alone,
+these tests build it themselves.
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOT_TIMEOUT_MS = 90_000
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    if os.environ.get("RNNADD_SITE"):
+        return Path(os.environ["RNNADD_SITE"])
+    subprocess.run([sys.executable, ROOT / "build.py", "--out", ROOT / "dist"], check=True)
+    return ROOT / "dist"
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> str:
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    chromium = os.environ.get("RNNADD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium,
+        # The last three stop Chromium calling out to its own services.
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+class PageWatch:
+    """Console errors, uncaught exceptions and any request that leaves 127.0.0.1."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if urlparse(url).hostname in ("127.0.0.1", None) or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def watch(page) -> PageWatch:
+    return PageWatch(page)
+
+
+def status(page) -> dict:
+    return page.evaluate("window.rnnDemo.status()")
+
+
+def wait_for_phase(page, *phases: str, timeout: int = 60_000) -> dict:
+    page.wait_for_function(
+        "phases => window.rnnDemo && phases.includes(window.rnnDemo.status().phase)", arg=list(phases), timeout=timeout
+    )
+    return status(page)
+
+
+def open_app(page, base_url: str, hash_: str = "") -> dict:
+    page.goto(base_url + hash_)
+    state = wait_for_phase(page, "ready", "error", timeout=BOOT_TIMEOUT_MS)
+    assert state["phase"] == "ready", state.get("error")
+    return state
+
+
+@pytest.fixture
+def app(page, base_url, watch):
+    """The page, booted to ready; afterwards, no console errors and nothing fetched from elsewhere."""
+    open_app(page, base_url)
+    yield page
+    assert watch.errors == []
+    assert watch.outside == []

@@ -1,0 +1,280 @@
+"""The page as a person uses it, in real Chromium, against the built static site."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from conftest import open_app, status, wait_for_phase
+from rnnadd import Config, Session
+
+CANVASES = ["loss-chart", "accuracy-chart", "bit-view"]
+PIXELS_JS = """id => {
+  const canvas = document.querySelector(`[data-testid="${id}"]`);
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let inked = 0, checksum = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] > 0) inked += 1;
+    checksum = (checksum * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2] + data[i + 3]) % 1000000007;
+  }
+  return { inked, checksum, width: canvas.width, height: canvas.height };
+}"""
+
+
+def pixels(page, testid: str) -> dict:
+    return page.evaluate(PIXELS_JS, testid)
+
+
+def by_id(page, testid: str):
+    return page.get_by_test_id(testid)
+
+
+def train_until(page, condition_js: str, timeout: int = 60_000) -> dict:
+    by_id(page, "train-toggle").click()
+    page.wait_for_function(condition_js, timeout=timeout)
+    return status(page)
+
+
+def losses(page) -> list[float]:
+    history = page.evaluate("window.rnnDemo.lossHistory()")
+    assert history["stride"] == 1
+    return history["ys"]
+
+
+def test_boots_to_ready_with_every_stage_done(app):
+    state = status(app)
+    assert state["phase"] == "ready" and state["step"] == 0
+    assert state["config"] == Config().to_dict()
+    assert by_id(app, "loading").is_hidden()
+    for stage in ("runtime", "numpy", "model"):
+        assert by_id(app, f"stage-{stage}").inner_text().startswith("done at")
+    assert 0 < state["loadSeconds"] < 60
+    assert "ready" in by_id(app, "status").inner_text()
+
+
+def test_default_configuration_trains_to_every_pair_right_and_views_change(app):
+    before = {name: pixels(app, name) for name in CANVASES}
+    state = train_until(app, "window.rnnDemo.status().phase === 'solved'")
+    assert state["exactMatch"] == 1 and state["exactAllPairs"] and state["solvedAt"] == state["step"]
+    assert state["step"] <= 300
+    history = losses(app)
+    assert len(history) == state["step"]
+    assert np.mean(history[-5:]) < np.mean(history[:5]) / 2
+    for name in CANVASES:
+        after = pixels(app, name)
+        assert after["checksum"] != before[name]["checksum"], name
+        assert after["inked"] > 0.02 * after["width"] * after["height"], name
+    text = by_id(app, "status").inner_text()
+    assert f"step {state['step']}" in text and "exact-match 100.0% (all pairs)" in text
+
+
+def test_pause_one_step_speed_and_reset(app):
+    state = train_until(app, "window.rnnDemo.status().step >= 3")
+    by_id(app, "train-toggle").click()
+    paused = wait_for_phase(app, "paused")
+    app.wait_for_timeout(300)
+    assert status(app)["step"] == paused["step"] >= state["step"]
+
+    by_id(app, "step-button").click()
+    assert status(app)["step"] == paused["step"] + 1
+
+    by_id(app, "speed").select_option("1")
+    start = status(app)["step"]
+    by_id(app, "train-toggle").click()
+    app.wait_for_timeout(500)
+    by_id(app, "train-toggle").click()
+    frames = app.evaluate("window.rnnDemo.frameIntervals().length")
+    moved = status(app)["step"] - start
+    assert 1 <= moved <= frames + 2  # one step per animation frame
+
+    by_id(app, "field-hidden").fill("8")
+    by_id(app, "field-hidden").dispatch_event("change")
+    assert status(app)["config"]["hidden"] == 16  # not before Reset
+    by_id(app, "reset-button").click()
+    state = status(app)
+    assert state["phase"] == "ready" and state["step"] == 0 and state["config"]["hidden"] == 8
+    assert "hidden=8" in app.evaluate("location.hash")
+
+
+SHARED = (
+    "#bits=6&hidden=12&activation=sigmoid&optimizer=adam&learning_rate=0.03"
+    "&batch_size=16&loss=mse&init=uniform&clip=2&seed=41"
+)
+
+
+def train_steps(page, steps: int) -> list[float]:
+    by_id(page, "speed").select_option("5")
+    train_until(page, f"window.rnnDemo.status().step >= {steps} || window.rnnDemo.status().phase === 'solved'")
+    if status(page)["phase"] == "training":
+        by_id(page, "train-toggle").click()
+    return losses(page)[:steps]
+
+
+def test_shared_link_reproduces_the_same_run(page, base_url, watch, context):
+    state = open_app(page, base_url, SHARED)
+    assert state["config"] == {
+        **Config().to_dict(),
+        **dict(
+            bits=6,
+            hidden=12,
+            activation="sigmoid",
+            learning_rate=0.03,
+            batch_size=16,
+            loss="mse",
+            init="uniform",
+            clip=2,
+            seed=41,
+        ),
+    }
+    first = train_steps(page, 60)
+    second_page = context.new_page()
+    open_app(second_page, base_url, SHARED)
+    assert train_steps(second_page, 60) == first
+    assert len(first) == 60
+    assert watch.errors == [] and watch.outside == []
+
+
+def test_browser_losses_equal_cpython_losses(page, base_url, watch):
+    open_app(page, base_url, SHARED)
+    browser = train_steps(page, 60)
+    config = Config(
+        bits=6,
+        hidden=12,
+        activation="sigmoid",
+        learning_rate=0.03,
+        batch_size=16,
+        loss="mse",
+        init="uniform",
+        clip=2,
+        seed=41,
+    )
+    cpython = Session(config).step(60)
+    np.testing.assert_allclose(browser, cpython, rtol=1e-9, atol=0)
+
+
+NOTEBOOK_PROBLEMS = [(5, 5), (10, 2), (50, 3), (4, 9), (0, 0), (127, 127), (100, 27)]
+
+
+def test_ask_the_network_after_solving(app):
+    train_until(app, "window.rnnDemo.status().phase === 'solved'")
+    by_id(app, "train-toggle").click()  # keep training a little beyond the first all-right check
+    app.wait_for_timeout(400)
+    by_id(app, "train-toggle").click()
+    for a, b in NOTEBOOK_PROBLEMS:
+        by_id(app, "ask-a").fill(str(a))
+        by_id(app, "ask-b").fill(str(b))
+        by_id(app, "ask-button").click()
+        result = by_id(app, "ask-result").inner_text()
+        assert f"= {a + b} right" in result, result
+        assert f"{a + b:08b} = {a + b}" in result
+        assert by_id(app, "ask-error").inner_text() == ""
+
+
+def test_asking_works_while_training(app):
+    by_id(app, "train-toggle").click()
+    by_id(app, "ask-button").click()
+    assert "network:" in by_id(app, "ask-result").inner_text()
+    assert status(app)["phase"] in ("training", "solved")
+
+
+def test_invalid_inputs_are_refused_beside_their_field_and_training_goes_on(app):
+    state = train_until(app, "window.rnnDemo.status().step >= 2")
+    config = state["config"]
+    for field, value, message in [
+        ("hidden", "5000", "hidden must be a whole number from 1 to 1024"),
+        ("learning_rate", "abc", "learning_rate must be a number from 0 to 10"),
+        ("bits", "40", "bits must be from 2 to 32 in the page"),
+        ("batch_size", "-3", "batch_size must be a whole number from 1 to 4096"),
+    ]:
+        by_id(app, f"field-{field}").fill(value)
+        by_id(app, f"field-{field}").dispatch_event("change")
+        assert message in by_id(app, f"error-{field}").inner_text()
+        assert by_id(app, f"field-{field}").get_attribute("aria-invalid") == "true"
+    before = status(app)["step"]
+    by_id(app, "reset-button").click()
+    app.wait_for_function(f"window.rnnDemo.status().step > {before}")
+    state = status(app)
+    assert state["config"] == config and state["phase"] in ("training", "solved")
+
+    by_id(app, "ask-a").fill("twelve")
+    by_id(app, "ask-button").click()
+    assert "a must be a whole number" in by_id(app, "ask-error").inner_text()
+    by_id(app, "ask-a").fill(str(2**63))
+    by_id(app, "ask-b").fill(str(2**63))
+    by_id(app, "ask-button").click()
+    assert "a + b must be below 2^64" in by_id(app, "ask-error").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("missing", "stage_text"),
+    [("pyodide.asm.wasm", "Python runtime"), ("python_stdlib.zip", "Python runtime"), ("rnnadd-", "RNN package")],
+)
+def test_missing_runtime_file_shows_a_plain_error(page, base_url, missing, stage_text):
+    page.route(f"**/pyodide/{missing}*", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(base_url)
+    state = wait_for_phase(page, "error", "ready", timeout=90_000)
+    assert state["phase"] == "error"
+    view = page.get_by_test_id("error-view")
+    assert view.is_visible()
+    assert page.get_by_test_id("error-title").inner_text() == "The page could not start"
+    assert stage_text in page.get_by_test_id("error-advice").inner_text()
+    assert page.get_by_test_id("error-message").inner_text().strip()
+
+
+def test_divergence_shows_what_to_do(page, base_url, watch):
+    # Fields left out of a link take their defaults.
+    diverging = "#hidden=64&activation=relu&optimizer=sgd&learning_rate=10&init=uniform"
+    open_app(page, base_url, diverging)
+    by_id(page, "train-toggle").click()
+    state = wait_for_phase(page, "error")
+    assert "diverged at step" in state["error"]
+    assert page.get_by_test_id("error-view").is_visible()
+    assert "lower learning rate" in page.get_by_test_id("error-advice").inner_text()
+    assert all(math.isfinite(v) for v in losses(page))
+    by_id(page, "field-learning_rate").fill("0.05")
+    by_id(page, "field-optimizer").select_option("adam")
+    by_id(page, "reset-button").click()
+    assert status(page)["phase"] == "ready" and page.get_by_test_id("error-view").is_hidden()
+    assert watch.errors == []
+
+
+def test_frames_stay_smooth_while_training(page, base_url, watch):
+    # Plain SGD at a tiny rate is still learning when the measurement ends.
+    slow = (
+        "#bits=16&hidden=16&activation=tanh&optimizer=sgd&learning_rate=0.001&batch_size=32&loss=bce&init=scaled&seed=0"
+    )
+    open_app(page, base_url, slow)
+    by_id(page, "train-toggle").click()
+    page.wait_for_timeout(4000)
+    intervals = sorted(page.evaluate("window.rnnDemo.frameIntervals()"))
+    assert status(page)["phase"] == "training" and len(intervals) > 100
+    p95 = intervals[int(0.95 * (len(intervals) - 1))]
+    assert p95 <= 20, f"95th percentile frame interval {p95:.1f} ms"
+    assert status(page)["stepsPerSecond"] > 100
+
+
+def test_phone_layout_has_no_sideways_scroll_and_labelled_controls(browser, base_url):
+    context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2)
+    page = context.new_page()
+    open_app(page, base_url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('main input, main select')]
+              .filter(el => el.labels.length === 0).map(el => el.id)"""
+    )
+    assert unlabelled == []
+    buttons = page.evaluate("() => [...document.querySelectorAll('button')].map(b => b.innerText.trim())")
+    assert all(buttons)
+    # Sharp on a 2x screen: the canvas backing store is twice its CSS size.
+    size = page.evaluate(
+        "(() => { const c = document.querySelector('[data-testid=loss-chart]'); return [c.width, c.clientWidth]; })()"
+    )
+    assert size[0] == 2 * size[1]
+    context.close()
+
+
+def test_status_api_reports_the_documented_fields(app):
+    state = status(app)
+    for key in ("phase", "step", "loss", "exactMatch", "stepsPerSecond", "config"):
+        assert key in state
+    json.dumps(state["config"])
