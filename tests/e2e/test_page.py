@@ -66,6 +66,7 @@ def test_default_configuration_trains_to_every_pair_right_and_views_change(app):
         assert after["inked"] > 0.02 * after["width"] * after["height"], name
     text = by_id(app, "status").inner_text()
     assert f"step {state['step']}" in text and "exact-match 100.0% (all pairs)" in text
+    assert "started in" in by_id(app, "load-time").inner_text()
 
 
 def test_pause_one_step_speed_and_reset(app):
@@ -219,6 +220,7 @@ def test_missing_runtime_file_shows_a_plain_error(page, base_url, missing, stage
     assert page.get_by_test_id("error-title").inner_text() == "The page could not start"
     assert stage_text in page.get_by_test_id("error-advice").inner_text()
     assert page.get_by_test_id("error-message").inner_text().strip()
+    assert page.get_by_test_id("train-toggle").is_hidden()  # no dead controls under the message
 
 
 def test_divergence_shows_what_to_do(page, base_url, watch):

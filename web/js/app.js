@@ -224,7 +224,7 @@ function percent(value) {
 function statusText() {
   const parts = [state.phase, `step ${state.step.toLocaleString("en")}`];
   if (Number.isFinite(state.loss)) parts.push(`loss ${state.loss.toPrecision(3)}`);
-  const scope = state.exactAllPairs ? "all pairs" : "sample";
+  const scope = state.exactAllPairs ? "all pairs" : "recent batches";
   parts.push(`exact-match ${percent(state.exactMatch)} (${scope})`);
   if (state.phase === "training") parts.push(`${Math.round(state.stepsPerSecond).toLocaleString("en")} steps/s`);
   if (state.solvedAt !== null) parts.push(`solved at step ${state.solvedAt}`);
@@ -304,6 +304,7 @@ function wireControls() {
 }
 
 function showStage(name, status, ms) {
+  $("loading-time").textContent = `${(ms / 1000).toFixed(1)} s`;
   const labels = { loading: "loading\u2026", done: `done at ${(ms / 1000).toFixed(1)} s`, failed: "failed" };
   $(`loading`).querySelector(`[data-testid="stage-${name}"]`).textContent = labels[status];
   if (status === "done") $("loading").querySelector("progress").value += 1;
@@ -332,7 +333,8 @@ async function main() {
   }
   python = pyodide.pyimport("rnnadd.page");
   described = JSON.parse(python.describe());
-  $("loading-time").textContent = `Ready in ${state.loadSeconds.toFixed(1)} s.`;
+  $("load-time").textContent = `Python, NumPy and the RNN started in ${state.loadSeconds.toFixed(1)} s, all from this site.`;
+  $("load-time").hidden = false;
   buildForm();
   wireControls();
   $("app").hidden = false;
