@@ -29,6 +29,9 @@ const state = {
   loadSeconds: null,
 };
 
+// Milliseconds since navigation start, for start-up measurements.
+const timings = { ready: null, firstLossDrawn: null };
+
 let python = null; // the rnnadd.page module
 let described = null; // defaults and ranges from Python
 let trainer = null;
@@ -235,6 +238,7 @@ function draw() {
   dirty = false;
   $("status").textContent = statusText();
   drawLossChart($("loss-chart"), losses);
+  if (timings.firstLossDrawn === null && losses.length > 0) timings.firstLossDrawn = performance.now();
   drawAccuracyChart($("accuracy-chart"), exactSeries, perBitSeries);
   drawBitView($("bit-view"), panel);
 }
@@ -321,6 +325,11 @@ async function main() {
     status: () => ({ ...state, config: state.config && { ...state.config } }),
     lossHistory: () => losses.toJSON(),
     frameIntervals: () => Array.from(frameIntervals.subarray(0, Math.min(frameCount, FRAME_SAMPLES))),
+    timings: () => ({ ...timings }),
+    memory: () => ({
+      jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
+      wasmBytes: pyodide ? pyodide._module.HEAPU8.buffer.byteLength : null,
+    }),
   });
   let pyodide;
   try {
@@ -342,6 +351,7 @@ async function main() {
   fillForm(configFromHash(location.hash));
   // An invalid shared link shows its problems beside the fields and starts from the defaults.
   startSession(readForm() || { ...described.defaults });
+  timings.ready = performance.now();
   requestAnimationFrame(tick);
 }
 
