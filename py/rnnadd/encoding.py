@@ -80,14 +80,20 @@ def random_pairs(rng: np.random.Generator, count: int, bits: int) -> tuple[np.nd
     return raw[:count], raw[count:]
 
 
-def random_batch(rng: np.random.Generator, count: int, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """encode_pairs(*random_pairs(...)) in fewer array operations, for the training loop."""
-    values = np.empty((3, count), dtype="<u8")
-    a, b = random_pairs(rng, count, bits)
-    np.add(a, b, out=values[2])
-    values[0] = a
-    values[1] = b
-    return _split(int_to_bits(values, bits))
+def random_batches(rng: np.random.Generator, steps: int, count: int, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """`steps` batches at once: inputs (steps, T, B, 2) and targets (steps, T, B).
+
+    Draws the same random stream, in the same order, as `steps` calls of
+    random_pairs(rng, count, bits), in a handful of array operations.
+    """
+    raw = rng.bit_generator.random_raw(2 * count * steps).reshape(steps, 2, count)
+    raw &= np.uint64(2 ** (bits - 1) - 1)
+    values = np.empty((steps, 3, count), dtype="<u8")
+    values[:, :2] = raw
+    np.add(raw[:, 0], raw[:, 1], out=values[:, 2])
+    all_bits = int_to_bits(values, bits)  # (steps, 3, B, T)
+    inputs = np.ascontiguousarray(all_bits[:, :2].transpose(0, 3, 2, 1))
+    return inputs, np.ascontiguousarray(all_bits[:, 2].transpose(0, 2, 1))
 
 
 def _split(all_bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -105,4 +111,5 @@ def all_pairs(bits: int) -> tuple[np.ndarray, np.ndarray]:
 def batches(rng: np.random.Generator, batch_size: int, bits: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """An endless stream of fresh (inputs, targets) batches."""
     while True:
-        yield random_batch(rng, batch_size, bits)
+        inputs, targets = random_batches(rng, 1, batch_size, bits)
+        yield inputs[0], targets[0]

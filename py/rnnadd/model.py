@@ -11,6 +11,7 @@ The loss is summed over the bits of a sequence and averaged over the batch,
 which is the notebook's gradient scale.
 """
 
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,20 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("mse", "bce")
 INITS = ("uniform", "scaled")
 INPUT_SIZE = 2
+
+
+if sys.platform == "emscripten":
+    # NumPy in Pyodide has no BLAS: there its matmul and einsum loops beat np.dot.
+    _product = np.matmul
+
+    def _sum_of_outer_products(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.einsum("ti,tj->ij", a, b)
+
+else:
+    _product = np.dot
+
+    def _sum_of_outer_products(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.dot(a.T, b)
 
 
 def param_shapes(hidden: int) -> dict[str, tuple[int, ...]]:
@@ -131,20 +146,20 @@ def forward(params: Params, inputs: np.ndarray, activation: str) -> Trace:
         w_hh = 0.25 * w_hh
     # The input drive has no recurrence, so all time steps go in one product;
     # 2-D products throughout, since NumPy's N-D dot does not use BLAS.
-    drive = np.dot(inputs.reshape(-1, INPUT_SIZE), w_ih).reshape(steps, batch, hidden_size)
+    drive = _product(inputs.reshape(-1, INPUT_SIZE), w_ih).reshape(steps, batch, hidden_size)
     drive += b_ih
     state = np.empty((steps + 1, batch, hidden_size))
     state[0] = -1.0 if activation == "sigmoid" else 0.0
     squash = np.maximum if activation == "relu" else np.tanh
     squash_args = (0.0,) if activation == "relu" else ()
     for t in range(steps):
-        z = np.dot(state[t], w_hh, out=state[t + 1])
+        z = _product(state[t], w_hh, out=state[t + 1])
         z += drive[t]
         squash(z, *squash_args, out=z)
     if activation == "sigmoid":
         state *= 0.5
         state += 0.5
-    logits = np.dot(state[1:].reshape(-1, hidden_size), params.w_ho).reshape(steps, batch)
+    logits = _product(state[1:].reshape(-1, hidden_size), params.w_ho).reshape(steps, batch)
     logits += params.b_ho[0]
     return Trace(inputs, state, logits, _sigmoid(logits))
 
@@ -168,21 +183,21 @@ def backward(params: Params, trace: Trace, targets: np.ndarray, loss: str, activ
     d_logits /= batch
 
     states = trace.hidden[1:].reshape(-1, hidden_size)
-    grads.w_ho[...] = states.T @ d_logits.reshape(-1, 1)
-    grads.b_ho[...] = np.dot(d_logits.reshape(-1), _ones(d_logits.size))
+    grads.w_ho[:, 0] = _product(d_logits.reshape(-1), states)
+    grads.b_ho[...] = _product(d_logits.reshape(-1), _ones(d_logits.size))
 
-    d_states = np.dot(d_logits.reshape(-1, 1), params.w_ho.T).reshape(steps, batch, hidden_size)
+    d_states = np.multiply(d_logits[..., None], params.w_ho[:, 0])
     slope = activation_slope(trace.hidden[1:], activation)
     w_hh_t = params.w_hh.T.copy()
     # d loss / d z_t = (d loss / d z_{t+1} @ w_hh.T + d_states[t]) * slope[t], backwards in time.
     d_z = np.empty_like(slope)
     np.multiply(d_states[-1], slope[-1], out=d_z[-1])
     for t in range(steps - 2, -1, -1):
-        np.dot(d_z[t + 1], w_hh_t, out=d_z[t])
+        _product(d_z[t + 1], w_hh_t, out=d_z[t])
         d_z[t] += d_states[t]
         d_z[t] *= slope[t]
 
     d_z_flat = d_z.reshape(-1, hidden_size)
-    grads.w_hh[...] = trace.hidden[:-1].reshape(-1, hidden_size).T @ d_z_flat
-    grads.w_ih[...] = trace.inputs.reshape(-1, INPUT_SIZE).T @ d_z_flat
-    grads.b_ih[...] = np.dot(_ones(d_z_flat.shape[0]), d_z_flat)
+    grads.w_hh[...] = _sum_of_outer_products(trace.hidden[:-1].reshape(-1, hidden_size), d_z_flat)
+    grads.w_ih[...] = _sum_of_outer_products(trace.inputs.reshape(-1, INPUT_SIZE), d_z_flat)
+    grads.b_ih[...] = _product(_ones(d_z_flat.shape[0]), d_z_flat)

@@ -18,6 +18,7 @@ from . import encoding, evaluation, model, optim
 SNAPSHOT_FORMAT = "rnnadd-session"
 SNAPSHOT_VERSION = 1
 MAX_STEPS_PER_CALL = 1_000_000
+BATCH_CHUNK_FLOATS = 2**18
 
 
 def _check_int(field: str, value, low: int, high: int) -> int:
@@ -131,28 +132,33 @@ class Session:
         this tracks accuracy without a separate evaluation pass.
         """
         n = _check_int("n", n, 1, MAX_STEPS_PER_CALL)
+        c = self.config
         losses = np.empty(n)
         self._bits_right = self._sums_right = self._pairs = 0
+        # Batches are drawn a chunk at a time (cheaper than one by one, same stream),
+        # in chunks small enough to keep their memory to a few MB.
+        chunk = max(1, min(n, BATCH_CHUNK_FLOATS // (3 * c.bits * c.batch_size)))
         # Overflow is reported as a DivergenceError, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
-            for i in range(n):
+            for start in range(0, n, chunk):
+                steps = min(chunk, n - start)
                 rng_state = self.rng.bit_generator.state
-                loss, cause = self._train_on_next_batch()
-                if cause:
-                    self.rng.bit_generator.state = rng_state
-                    raise DivergenceError(self.step_count + 1, cause, losses[:i].copy())
-                losses[i] = loss
+                inputs, targets = encoding.random_batches(self.rng, steps, c.batch_size, c.bits)
+                for i in range(steps):
+                    loss, cause = self._train_on(inputs[i], targets[i])
+                    if cause:
+                        # Rewind the generator to just after the last good step's batch.
+                        self.rng.bit_generator.state = rng_state
+                        self.rng.bit_generator.random_raw(2 * c.batch_size * i)
+                        raise DivergenceError(self.step_count + 1, cause, losses[: start + i].copy())
+                    losses[start + i] = loss
         if self._pairs:
-            self.last_batch_accuracy = (
-                self._bits_right / (self._pairs * self.config.bits),
-                self._sums_right / self._pairs,
-            )
+            self.last_batch_accuracy = (self._bits_right / (self._pairs * c.bits), self._sums_right / self._pairs)
         return losses
 
-    def _train_on_next_batch(self) -> tuple[float, str | None]:
+    def _train_on(self, inputs: np.ndarray, targets: np.ndarray) -> tuple[float, str | None]:
         """One step; changes nothing and names the cause when anything is not finite."""
         c = self.config
-        inputs, targets = encoding.random_batch(self.rng, c.batch_size, c.bits)
         trace = model.forward(self.params, inputs, c.activation)
         loss = model.loss_value(trace, targets, c.loss)
         if not math.isfinite(loss):
@@ -162,11 +168,13 @@ class Session:
         self._sums_right += np.count_nonzero(right.all(axis=0))
         self._pairs += c.batch_size
         model.backward(self.params, trace, targets, c.loss, c.activation, self.grads)
-        if not np.isfinite(self.grads.flat).all():
+        grad = self.grads.flat
+        # A sum of squares is finite only when every element is: one cheap check.
+        if not math.isfinite(np.dot(grad, grad)):
             return loss, "the gradient is not finite"
-        grad = optim.clip_by_global_norm(self.grads.flat, c.clip)
+        grad = optim.clip_by_global_norm(grad, c.clip)
         update, new_state = optim.update(c.optimizer, grad, self.optimizer_state, c.learning_rate)
-        if not np.isfinite(update).all():
+        if not math.isfinite(np.dot(update, update)):
             return loss, "the weight update is not finite"
         self.params.flat += update
         self.optimizer_state = new_state
