@@ -3,12 +3,13 @@ import pytest
 from reference import forward_probs
 from rnnadd import encoding, evaluation, model
 
-CASES = [(activation, loss) for activation in model.ACTIVATIONS for loss in model.LOSSES]
+CASES = [("elman", activation, loss) for activation in model.ACTIVATIONS for loss in model.LOSSES]
+CASES += [(cell, "tanh", loss) for cell in ("gru", "lstm") for loss in model.LOSSES]
 
 
-def random_problem(seed: int, hidden: int = 5, bits: int = 6, batch: int = 4):
+def random_problem(seed: int, hidden: int = 5, bits: int = 6, batch: int = 4, cell: str = "elman"):
     rng = np.random.default_rng(seed)
-    params = model.init_params(rng, hidden, "uniform")
+    params = model.init_params(rng, hidden, "uniform", cell)
     params.flat[:] = rng.uniform(-1, 1, params.flat.size)  # non-zero biases too
     inputs, targets = encoding.encode_pairs(*encoding.random_pairs(rng, batch, bits), bits)
     return params, inputs, targets
@@ -23,13 +24,14 @@ def test_forward_matches_plain_reference(activation):
         np.testing.assert_allclose(probs[:, example], expected, rtol=1e-12, atol=1e-14)
 
 
-@pytest.mark.parametrize(("activation", "loss"), CASES)
-def test_backward_matches_finite_differences(activation, loss):
-    params, inputs, targets = random_problem(2)
-    grads = model.Params(params.hidden)
+@pytest.mark.parametrize(("cell", "activation", "loss"), CASES)
+def test_backward_matches_finite_differences(cell, activation, loss):
+    params, inputs, targets = random_problem(2, cell=cell)
+    grads = model.Params(params.hidden, cell=cell)
     model.backward(params, model.forward(params, inputs, activation), targets, loss, activation, grads)
 
-    eps = 1e-6
+    # Central differences: truncation error ~eps^2, rounding error ~1e-16 * loss / eps.
+    eps = 1e-4
     numeric = np.empty_like(params.flat)
     for i in range(params.flat.size):
         saved = params.flat[i]
@@ -56,6 +58,21 @@ def test_mse_gradient_is_the_notebooks_scale():
     p = trace.probs
     expected_b_ho = ((p - targets) * p * (1 - p)).sum() / 3
     assert grads.b_ho[0] == pytest.approx(expected_b_ho, rel=1e-12)
+
+
+@pytest.mark.parametrize(("cell", "gates"), [("elman", 1), ("gru", 3), ("lstm", 4)])
+def test_cells_share_the_weight_names_with_gates_side_by_side(cell, gates):
+    params = model.init_params(np.random.default_rng(0), 7, "scaled", cell)
+    assert params.w_ih.shape == (2, 7 * gates) and params.w_hh.shape == (7, 7 * gates)
+    assert params.w_ho.shape == (7, 1)
+    trace = model.forward(params, *random_problem(0, hidden=7, cell=cell)[1:2], "tanh")
+    assert trace.hidden.shape == (7, 4, 7) and not trace.hidden[0].any()
+    assert np.isfinite(trace.probs).all()
+
+
+def test_lstm_forget_gate_starts_open():
+    params = model.init_params(np.random.default_rng(0), 5, "scaled", "lstm")
+    np.testing.assert_array_equal(params.b_ih, [0] * 5 + [1] * 5 + [0] * 10)
 
 
 def test_scaled_init_is_smaller_than_uniform():

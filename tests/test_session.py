@@ -22,6 +22,28 @@ def test_default_configuration_solves_8_bit_addition_within_300_steps(seed):
     assert train_until_solved(session, 300) is not None
 
 
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+@pytest.mark.parametrize("seed", range(3))
+def test_gated_cells_solve_8_bit_addition(cell, seed):
+    session = Session(cell=cell, seed=seed)
+    assert train_until_solved(session, 300, every=5) is not None
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_gated_cell_snapshot_restores_bit_identically(cell):
+    original = Session(cell=cell, seed=5)
+    original.step(10)
+    restored = Session.from_snapshot(json.loads(json.dumps(original.snapshot())))
+    np.testing.assert_array_equal(original.step(10), restored.step(10))
+
+
+def test_snapshot_of_one_cell_refuses_weights_of_another():
+    snapshot = Session(cell="gru").snapshot()
+    snapshot["config"]["cell"] = "lstm"
+    with pytest.raises(ValueError, match=r"snapshot\.params must be a list of 1233 numbers"):
+        Session.from_snapshot(snapshot)
+
+
 @pytest.mark.parametrize("init", ["uniform", "scaled"])
 @pytest.mark.parametrize("seed", range(3))
 def test_notebook_setting_solves_without_diverging(seed, init):
@@ -126,6 +148,7 @@ BAD_CONFIGS = [
     ("hidden", 1025, "hidden must be"),
     ("hidden", 3.5, "hidden must be"),
     ("activation", "softmax", "activation must be one of sigmoid, tanh, relu"),
+    ("cell", "transformer", "cell must be one of elman, gru, lstm"),
     ("init", "zeros", "init must be one of"),
     ("loss", "hinge", "loss must be one of mse, bce"),
     ("optimizer", "rmsprop", "optimizer must be one of sgd, adam"),

@@ -98,7 +98,8 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
         session = Session(Config(**given))
     c = session.config
     out.write(
-        f"training {c.bits}-bit addition: {c.hidden} {c.activation} units, {c.optimizer} lr {c.learning_rate:g}, "
+        f"training {c.bits}-bit addition: {c.hidden} {c.activation if c.cell == 'elman' else c.cell} units, "
+        f"{c.optimizer} lr {c.learning_rate:g}, "
         f"{c.loss} loss, batch {c.batch_size}, seed {c.seed}\n"
     )
     progress = _Progress(out)

@@ -28,7 +28,7 @@ def evaluate(params: model.Params, activation: str, bits: int, sample: int = 10_
         raise ValueError(f"sample must be a whole number from 1 to 1000000, got {sample!r}")
     pairs = 4 ** (bits - 1)
     if pairs <= MAX_EXHAUSTIVE_PAIRS:
-        if pairs * params.hidden <= MAX_WORK_FLOATS:
+        if params.cell == "elman" and pairs * params.hidden <= MAX_WORK_FLOATS:
             bits_right, sums_right = _count_right_by_prefix(params, activation, bits)
         else:
             bits_right, sums_right = _count_right(params, activation, *_encoded(bits, 0, 0))

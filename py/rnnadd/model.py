@@ -1,11 +1,12 @@
-"""The Elman RNN: parameters, forward pass, backpropagation through time.
+"""The RNN: parameters, forward pass, backpropagation through time.
 
 Pure functions over NumPy arrays, no I/O. Sequences are time-major: inputs
 (T, B, 2), targets (T, B). The notebook's names carry over: `w_ih`/`b_ih` are
 synapse_ih's weights and biases, `w_hh` is synapse_hh, `w_ho`/`b_ho` synapse_ho.
+The notebook's Elman cell lives here; the GRU and LSTM cells in cells.py.
 
-    h_t = act(x_t @ w_ih + h_{t-1} @ w_hh + b_ih)      h_0 = 0
-    p_t = sigmoid(h_t @ w_ho + b_ho)
+    h_t = act(x_t @ w_ih + h_{t-1} @ w_hh + b_ih)      h_0 = 0      (Elman)
+    p_t = sigmoid(h_t @ w_ho + b_ho)                                  (every cell)
 
 The loss is summed over the bits of a sequence and averaged over the batch,
 which is the notebook's gradient scale.
@@ -17,6 +18,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import cells
+
+CELLS = ("elman", "gru", "lstm")
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 LOSSES = ("mse", "bce")
 INITS = ("uniform", "scaled")
@@ -37,11 +41,12 @@ else:
         return np.dot(a.T, b)
 
 
-def param_shapes(hidden: int) -> dict[str, tuple[int, ...]]:
+def param_shapes(hidden: int, cell: str = "elman") -> dict[str, tuple[int, ...]]:
+    gated = hidden * cells.GATES.get(cell, 1)
     return {
-        "w_ih": (INPUT_SIZE, hidden),
-        "b_ih": (hidden,),
-        "w_hh": (hidden, hidden),
+        "w_ih": (INPUT_SIZE, gated),
+        "b_ih": (gated,),
+        "w_hh": (hidden, gated),
         "w_ho": (hidden, 1),
         "b_ho": (1,),
     }
@@ -56,13 +61,14 @@ class Params:
 
     names = ("w_ih", "b_ih", "w_hh", "w_ho", "b_ho")
 
-    def __init__(self, hidden: int, flat: np.ndarray | None = None) -> None:
-        shapes = param_shapes(hidden)
+    def __init__(self, hidden: int, flat: np.ndarray | None = None, cell: str = "elman") -> None:
+        shapes = param_shapes(hidden, cell)
         size = sum(int(np.prod(s)) for s in shapes.values())
         self.hidden = hidden
+        self.cell = cell
         self.flat = np.zeros(size) if flat is None else flat
         if self.flat.shape != (size,):
-            raise ValueError(f"weights must hold {size} numbers for hidden={hidden}, got {self.flat.size}")
+            raise ValueError(f"weights must hold {size} numbers for a {cell} cell of {hidden}, got {self.flat.size}")
         offset = 0
         for name, shape in shapes.items():
             n = int(np.prod(shape))
@@ -76,19 +82,22 @@ class Params:
     b_ho: np.ndarray
 
     def copy(self) -> "Params":
-        return Params(self.hidden, self.flat.copy())
+        return Params(self.hidden, self.flat.copy(), self.cell)
 
 
-def init_params(rng: np.random.Generator, hidden: int, init: str) -> Params:
+def init_params(rng: np.random.Generator, hidden: int, init: str, cell: str = "elman") -> Params:
     """`uniform`: the notebook's U[-1, 1] weights. `scaled`: U[-s, s] with s = 1/sqrt(fan_in).
 
-    Biases start at zero in both, as in the notebook.
+    Biases start at zero, as in the notebook, except the LSTM's forget gate at 1,
+    so that it starts out remembering (Jozefowicz et al., 2015).
     """
-    params = Params(hidden)
+    params = Params(hidden, cell=cell)
     for name in ("w_ih", "w_hh", "w_ho"):
         weight = getattr(params, name)
         scale = 1.0 if init == "uniform" else 1.0 / np.sqrt(weight.shape[0])
         weight[...] = rng.uniform(-scale, scale, size=weight.shape)
+    if cell == "lstm":
+        params.b_ih[hidden : 2 * hidden] = 1.0
     return params
 
 
@@ -130,9 +139,14 @@ class Trace:
     hidden: np.ndarray  # (T + 1, B, H); hidden[0] is the zero initial state
     logits: np.ndarray  # (T, B)
     probs: np.ndarray  # (T, B)
+    cache: dict | None = None  # the gated cells' gates, for their backward pass
 
 
 def forward(params: Params, inputs: np.ndarray, activation: str) -> Trace:
+    """Run the network over a batch; `activation` is the Elman cell's (gated cells have their own)."""
+    if params.cell != "elman":
+        hidden, cache = cells.forward(params, inputs, params.cell)
+        return _with_output(params, inputs, hidden, cache)
     steps, batch, _ = inputs.shape
     # The input drive has no recurrence, so all time steps go in one product.
     hidden_size = params.hidden
@@ -159,9 +173,14 @@ def forward(params: Params, inputs: np.ndarray, activation: str) -> Trace:
     if activation == "sigmoid":
         state *= 0.5
         state += 0.5
-    logits = _product(state[1:].reshape(-1, hidden_size), params.w_ho).reshape(steps, batch)
+    return _with_output(params, inputs, state)
+
+
+def _with_output(params: Params, inputs: np.ndarray, hidden: np.ndarray, cache: dict | None = None) -> Trace:
+    steps, batch, hidden_size = hidden.shape[0] - 1, hidden.shape[1], hidden.shape[2]
+    logits = _product(hidden[1:].reshape(-1, hidden_size), params.w_ho).reshape(steps, batch)
     logits += params.b_ho[0]
-    return Trace(inputs, state, logits, _sigmoid(logits))
+    return Trace(inputs, hidden, logits, _sigmoid(logits), cache)
 
 
 def loss_value(trace: Trace, targets: np.ndarray, loss: str) -> float:
@@ -187,6 +206,9 @@ def backward(params: Params, trace: Trace, targets: np.ndarray, loss: str, activ
     grads.b_ho[...] = _product(d_logits.reshape(-1), _ones(d_logits.size))
 
     d_states = np.multiply(d_logits[..., None], params.w_ho[:, 0])
+    if params.cell != "elman":
+        cells.backward(params, trace.inputs, trace.hidden, trace.cache, d_states, params.cell, grads)
+        return
     slope = activation_slope(trace.hidden[1:], activation)
     w_hh_t = params.w_hh.T.copy()
     # d loss / d z_t = (d loss / d z_{t+1} @ w_hh.T + d_states[t]) * slope[t], backwards in time.

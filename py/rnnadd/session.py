@@ -47,6 +47,7 @@ class Config:
     """Every hyperparameter. The defaults solve 8-bit addition in a few hundred steps."""
 
     bits: int = 8
+    cell: str = "elman"
     hidden: int = 16
     activation: str = "tanh"
     init: str = "scaled"
@@ -60,6 +61,7 @@ class Config:
     # (low, high) for numbers, a tuple of names for choices.
     RANGES: ClassVar[dict[str, tuple]] = {
         "bits": (encoding.MIN_BITS, encoding.MAX_BITS),
+        "cell": model.CELLS,
         "hidden": (1, 1024),
         "activation": model.ACTIVATIONS,
         "init": model.INITS,
@@ -118,8 +120,8 @@ class Session:
             config = Config(**{**config.to_dict(), **overrides})
         self.config = config
         self.rng = np.random.default_rng(config.seed)
-        self.params = model.init_params(self.rng, config.hidden, config.init)
-        self.grads = model.Params(config.hidden)
+        self.params = model.init_params(self.rng, config.hidden, config.init, config.cell)
+        self.grads = model.Params(config.hidden, cell=config.cell)
         self.optimizer_state = optim.initial_state(config.optimizer, self.params.flat.size)
         self.step_count = 0
         self.last_batch_accuracy: tuple[float, float] | None = None

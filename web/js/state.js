@@ -4,8 +4,9 @@
 
 export const PROPERTIES = [
   { name: "bits", label: "Bits per number", kind: "int" },
+  { name: "cell", label: "Cell", kind: "choice" },
   { name: "hidden", label: "Hidden units", kind: "int" },
-  { name: "activation", label: "Activation", kind: "choice" },
+  { name: "activation", label: "Activation (Elman)", kind: "choice" },
   { name: "optimizer", label: "Optimiser", kind: "choice" },
   { name: "learning_rate", label: "Learning rate", kind: "float" },
   { name: "batch_size", label: "Batch size", kind: "int" },
