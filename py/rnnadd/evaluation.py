@@ -102,3 +102,27 @@ def _count_right_by_prefix(params: model.Params, activation: str, bits: int) -> 
         bits_right += int(right.sum()) * pairs_below
         all_right = np.repeat(all_right, z.shape[1]) & right
     return bits_right, int(all_right.sum())
+
+
+def carries(inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """The carry out of each bit position, (T, B): what the hidden state must remember."""
+    # The carry into bit t is the sum bit xor both operand bits; the carry out of
+    # bit t is the carry into bit t + 1, and nothing carries out of the top bit.
+    carry_in = (targets > 0.5) ^ (inputs[..., 0] > 0.5) ^ (inputs[..., 1] > 0.5)
+    carry_out = np.zeros_like(carry_in)
+    carry_out[:-1] = carry_in[1:]
+    return carry_out.astype(np.float64)
+
+
+def carry_correlations(
+    params: model.Params, activation: str, bits: int, sample: int = 512, seed: int = 0
+) -> np.ndarray:
+    """Per hidden unit, the correlation of its activation with the carry, over a seeded sample."""
+    inputs, targets = _encoded(bits, sample, seed)
+    states = model.forward(params, inputs, activation).hidden[1:].reshape(-1, params.hidden)
+    carry = carries(inputs, targets).reshape(-1)
+    states = states - states.mean(axis=0)
+    carry = carry - carry.mean()
+    spread = np.sqrt((states * states).sum(axis=0) * (carry @ carry))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(spread > 0, (carry @ states) / spread, 0.0)

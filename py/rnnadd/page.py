@@ -20,6 +20,7 @@ RANDOM_PROBLEMS = 4
 SAMPLE_PAIRS = 256
 SAMPLE_SEED = 12345
 CONFIRM_SECONDS = 0.25
+GENERALISATION_PAIRS = 1_000
 
 
 def describe() -> str:
@@ -54,15 +55,40 @@ def validate(values_json: str) -> str:
     return json.dumps(errors)
 
 
+def create(config_json: str) -> "PageTrainer":
+    return PageTrainer(Session(check_config(json.loads(config_json))))
+
+
+def load(text: str) -> "PageTrainer":
+    """A trainer for a session saved by the page or by `rnnadd train --save`."""
+    try:
+        snapshot = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"the file is not a saved session: not valid JSON ({error.msg} at line {error.lineno})"
+        ) from None
+    session = Session.from_snapshot(snapshot)
+    check_config(session.config.to_dict())
+    return PageTrainer(session)
+
+
 class PageTrainer:
-    def __init__(self, config_json: str) -> None:
-        self.session = Session(check_config(json.loads(config_json)))
-        config = self.session.config
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        config = session.config
         self.problems = problems_for(config.bits, config.seed)
+        self.selected = self.problems[0]
         self.solved_at: int | None = None
         self.last_confirm = -math.inf
 
-    def frame(self, steps: int, measure: bool = True) -> dict:
+    def config(self) -> dict:
+        return self.session.config.to_dict()
+
+    def save(self) -> str:
+        """The whole session as JSON: the format `rnnadd train --save` writes and --load reads."""
+        return json.dumps(self.session.snapshot())
+
+    def frame(self, steps: int, measure: bool = True, detail: bool = False) -> dict:
         """Train `steps` steps (0: none), then, if asked, measure: all one animation frame needs.
 
         Accuracy comes from the chunk's own training batches (fresh draws, each
@@ -82,6 +108,8 @@ class PageTrainer:
         result = {"step": self.session.step_count, "losses": losses.tolist(), "error": error, "measured": measure}
         if measure:
             result.update(self.measure(fresh=bool(steps) and error is None))
+        if detail:
+            result["hidden_view"] = self.hidden_view()
         result["solved_at"] = self.solved_at
         result["train_ms"] = (trained - started) * 1000
         result["measure_ms"] = (time.perf_counter() - trained) * 1000
@@ -96,7 +124,8 @@ class PageTrainer:
                 session.params, config.activation, config.bits, SAMPLE_PAIRS, SAMPLE_SEED
             )
             per_bit, exact_match = sample.per_bit, sample.exact_match
-        exact = None
+        # Once solved, nothing has changed until the next step.
+        exact = 1.0 if self.solved_at == session.step_count else None
         now = time.perf_counter()
         if exact_match == 1.0 and self.solved_at is None and now - self.last_confirm >= CONFIRM_SECONDS:
             # Every pair (or a 10,000-pair sample when wide) decides whether it is solved.
@@ -117,8 +146,42 @@ class PageTrainer:
             for i in range(len(self.problems))
         ]
 
-    def ask(self, a_text: str, b_text: str) -> dict:
-        """The network's answer for a + b. Operands come as decimal strings: JS numbers stop at 2^53."""
+    def select(self, a_text: str, b_text: str) -> None:
+        """Choose the problem the hidden-state view shows."""
+        a, b = self._operands(a_text, b_text)
+        self.selected = (a, b)
+
+    def hidden_view(self) -> dict:
+        """Every hidden unit over the time steps of the selected problem, beside its carries,
+        and how closely each unit follows the carry over a seeded sample."""
+        session, config = self.session, self.session.config
+        a, b = self.selected
+        bits = max(config.bits, (a + b).bit_length())
+        inputs, targets = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), bits)
+        states = model.forward(session.params, inputs, config.activation).hidden[1:, 0, :]
+        correlations = evaluation.carry_correlations(session.params, config.activation, config.bits, 512, SAMPLE_SEED)
+        strongest = np.abs(correlations).max()
+        carry_units = [int(u) for u in np.argsort(-np.abs(correlations))[:3] if abs(correlations[u]) >= 0.9 * strongest]
+        return {
+            "a": str(a),
+            "b": str(b),
+            "states": states.tolist(),
+            "carry": evaluation.carries(inputs, targets)[:, 0].tolist(),
+            "correlations": correlations.tolist(),
+            "carry_units": carry_units if strongest > 0 else [],
+            "activation": config.activation if config.cell == "elman" else config.cell,
+        }
+
+    def generalisation(self) -> list[dict]:
+        """The same weights on wider numbers: exact-match on seeded samples at 2N, 4N and 64 bits."""
+        trained = self.session.config.bits
+        rows = []
+        for bits in sorted({min(2 * trained, 64), min(4 * trained, 64), 64} - {trained}):
+            accuracy = self.session.evaluate(bits=bits, sample=GENERALISATION_PAIRS, seed=SAMPLE_SEED)
+            rows.append({"bits": bits, "exact": accuracy.exact_match, "pairs": accuracy.pairs})
+        return rows
+
+    def _operands(self, a_text: str, b_text: str) -> tuple[int, int]:
         operands = []
         for name, text in (("a", a_text), ("b", b_text)):
             text = text.strip()
@@ -126,9 +189,14 @@ class PageTrainer:
                 raise ValueError(f"{name} must be a whole number from 0 to 2^63, got {text!r}")
             operands.append(int(text))
         a, b = operands
+        if a + b >= 2**encoding.MAX_BITS:
+            raise ValueError(f"a + b must be below 2^{encoding.MAX_BITS}, got {a + b}")
+        return a, b
+
+    def ask(self, a_text: str, b_text: str) -> dict:
+        """The network's answer for a + b. Operands come as decimal strings: JS numbers stop at 2^53."""
+        a, b = self._operands(a_text, b_text)
         total = a + b
-        if total >= 2**encoding.MAX_BITS:
-            raise ValueError(f"a + b must be below 2^{encoding.MAX_BITS}, got {total}")
         bits = max(self.session.config.bits, total.bit_length())
         probs = self.session.probabilities(a, b, bits)
         answer = encoding.bits_to_int(encoding.probs_to_bits(probs))

@@ -3,7 +3,8 @@
 import { PROPERTIES, configFromHash, hashFromConfig, parseValue, rangeText } from "./state.js";
 import { BoundedSeries } from "./history.js";
 import { drawAccuracyChart, drawLossChart } from "./linechart.js";
-import { drawBitView } from "./bitview.js";
+import { drawBitView, rowAt } from "./bitview.js";
+import { drawHeatmap } from "./heatmap.js";
 import { bootPython } from "./runtime.js";
 
 // Milliseconds of work per frame at full speed (training, measuring, converting,
@@ -11,6 +12,8 @@ import { bootPython } from "./runtime.js";
 const FRAME_WORK_MS = 12;
 // Measuring (sample accuracy, bit panel) may take at most 1/MEASURE_SHARE of the time.
 const MEASURE_SHARE = 8;
+// The hidden-state view refreshes this often while training.
+const DETAIL_MS = 300;
 const FRAME_SAMPLES = 600;
 
 const $ = (id) => document.getElementById(id);
@@ -39,6 +42,9 @@ let losses;
 let exactSeries;
 let perBitSeries;
 let panel = [];
+let hiddenView = null;
+let generalisation = [];
+let lastDetail = -Infinity;
 // Running estimates: Python's own timings, and the rest of a frame's work.
 let stepMs = 1;
 let measureMs = 1;
@@ -129,8 +135,13 @@ function readForm() {
 // -- sessions ----------------------------------------------------------------
 
 function startSession(config) {
+  useTrainer(python.create(JSON.stringify(config)));
+}
+
+function useTrainer(next) {
   if (trainer) trainer.destroy();
-  trainer = python.PageTrainer(JSON.stringify(config));
+  trainer = next;
+  const config = toPlain(trainer.config());
   state.config = config;
   losses = new BoundedSeries(4096);
   exactSeries = new BoundedSeries(1024);
@@ -139,7 +150,8 @@ function startSession(config) {
   rateWindow = [];
   lastMeasured = -Infinity;
   hideError();
-  applyFrame(toPlain(trainer.frame(0)));
+  applyFrame(toPlain(trainer.frame(0, true, true)));
+  showGeneralisation([]);
   setPhase("ready");
   const hash = hashFromConfig(config);
   if (location.hash !== hash) history.replaceState(null, "", hash);
@@ -164,6 +176,7 @@ function applyFrame(result) {
     perBitSeries.push(result.step, result.sample_per_bit);
     panel = result.panel;
   }
+  if (result.hidden_view) hiddenView = result.hidden_view;
   const newlySolved = result.solved_at !== null && result.solved_at !== undefined && state.solvedAt === null;
   state.solvedAt = result.solved_at ?? null;
   dirty = true;
@@ -176,8 +189,8 @@ function applyFrame(result) {
   }
 }
 
-function trainFrame(steps, measure = true) {
-  const result = toPlain(trainer.frame(steps, measure));
+function trainFrame(steps, measure = true, detail = false) {
+  const result = toPlain(trainer.frame(steps, measure, detail));
   applyFrame(result);
   return result;
 }
@@ -200,10 +213,12 @@ function tick(now) {
     lastFrameTime = now;
     const measure = now - lastMeasured >= MEASURE_SHARE * measureMs;
     if (measure) lastMeasured = now;
+    const detail = measure && now - lastDetail >= DETAIL_MS;
+    if (detail) lastDetail = now;
     // At full speed the chunk fills what the frame leaves after measuring and drawing.
     const room = FRAME_WORK_MS - overheadMs - (measure ? measureMs : 0);
     const steps = speed() ?? Math.max(1, Math.floor(room / stepMs));
-    result = trainFrame(steps, measure);
+    result = trainFrame(steps, measure, detail);
     rateWindow.push([now, state.step]);
     while (rateWindow.length > 2 && now - rateWindow[0][0] > 1000) rateWindow.shift();
     const [t0, s0] = rateWindow[0];
@@ -219,7 +234,9 @@ function tick(now) {
 // -- views -----------------------------------------------------------------------
 
 function setPhase(phase) {
+  const stopped = state.phase === "training" && phase !== "training";
   state.phase = phase;
+  if (stopped) refreshAfterTraining();
   const busy = phase === "loading" || phase === "error";
   $("train-toggle").textContent = phase === "training" ? "Pause" : "Train";
   $("train-toggle").disabled = busy;
@@ -248,6 +265,61 @@ function draw() {
   if (timings.firstLossDrawn === null && losses.length > 0) timings.firstLossDrawn = performance.now();
   drawAccuracyChart($("accuracy-chart"), exactSeries, perBitSeries);
   drawBitView($("bit-view"), panel);
+  drawHeatmap($("hidden-view"), hiddenView);
+}
+
+// What is too slow to redo every frame: the last frame's detail and the wider-number test.
+function refreshAfterTraining() {
+  applyFrame(toPlain(trainer.frame(0, true, true)));
+  showGeneralisation(toPlain(trainer.generalisation()));
+}
+
+function showGeneralisation(rowsData) {
+  generalisation = rowsData;
+  const rows = generalisation.map((row) => {
+    const tr = document.createElement("tr");
+    for (const text of [`${row.bits} bits`, percent(row.exact), row.pairs.toLocaleString("en")]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  });
+  $("generalisation-rows").replaceChildren(...rows);
+}
+
+function select(a, b) {
+  trainer.select(String(a), String(b));
+  lastDetail = -Infinity;
+  if (state.phase !== "training") applyFrame(toPlain(trainer.frame(0, false, true)));
+}
+
+function save() {
+  const blob = new Blob([trainer.save()], { type: "application/json" });
+  const link = document.createElement("a");
+  const { cell, bits } = state.config;
+  link.href = URL.createObjectURL(blob);
+  link.download = `rnnadd-${cell}-${bits}bit-step${state.step}.json`;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+async function load(event) {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file) return;
+  let next;
+  try {
+    next = python.load(await file.text());
+  } catch (error) {
+    $("load-error").textContent = `${file.name}: ${pythonMessage(error)}. The current session is unchanged.`;
+    return;
+  }
+  $("load-error").textContent = "";
+  useTrainer(next);
+  fillForm(state.config);
+  readForm();
+  showGeneralisation(toPlain(trainer.generalisation()));
 }
 
 function showError(title, message, advice) {
@@ -267,6 +339,7 @@ function ask(event) {
   try {
     const answer = toPlain(trainer.ask($("ask-a").value, $("ask-b").value));
     $("ask-error").textContent = "";
+    select(answer.a, answer.b);
     const networkBits = answer.probs.map((p) => (p > 0.5 ? "1" : "0")).reverse().join("");
     const trueBits = BigInt(answer.truth).toString(2).padStart(answer.bits, "0");
     result.replaceChildren();
@@ -304,6 +377,12 @@ function wireControls() {
     if (state.phase === "ready") setPhase("paused");
   });
   $("reset-button").addEventListener("click", reset);
+  $("save-button").addEventListener("click", save);
+  $("load-file").addEventListener("change", load);
+  $("bit-view").addEventListener("click", (event) => {
+    const row = panel[rowAt(event.offsetY)];
+    if (row) select(row.a, row.b);
+  });
   $("ask").addEventListener("submit", ask);
   window.addEventListener("hashchange", () => {
     fillForm(configFromHash(location.hash));
@@ -333,6 +412,8 @@ async function main() {
     lossHistory: () => losses.toJSON(),
     frameIntervals: () => Array.from(frameIntervals.subarray(0, Math.min(frameCount, FRAME_SAMPLES))),
     timings: () => ({ ...timings }),
+    hiddenView: () => hiddenView && { carryUnits: hiddenView.carry_units, correlations: hiddenView.correlations, a: hiddenView.a, b: hiddenView.b },
+    generalisation: () => generalisation.map((row) => ({ ...row })),
     memory: () => ({
       jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
       wasmBytes: pyodide ? pyodide._module.HEAPU8.buffer.byteLength : null,

@@ -21,6 +21,11 @@ function decimalOf(bits) {
   return value;
 }
 
+// The panel row under a vertical position in CSS pixels, or -1.
+export function rowAt(y) {
+  return y < HEADER ? -1 : Math.floor((y - HEADER) / ROW);
+}
+
 export function bitViewHeight(rows) {
   return HEADER + rows * ROW + 4;
 }

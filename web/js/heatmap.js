@@ -1,0 +1,64 @@
+// The hidden-state heatmap: one row per hidden unit, one column per time step
+// (bit 0 on the right, as in the bit panel), with the true carry drawn above
+// and the units that follow the carry most closely marked.
+
+import { fitCanvas } from "./linechart.js";
+
+const ROW = 12;
+const TOP = 44;
+const LEFT = 64;
+
+// Diverging colours around 0 for tanh-like units; sigmoid and relu units are >= 0.
+function unitColor(value, low, high) {
+  const t = Math.max(0, Math.min(1, (value - low) / (high - low || 1)));
+  const cold = [43, 108, 176];
+  const warm = [221, 107, 32];
+  const mix = (c) => Math.round(255 + (c - 255) * Math.abs(2 * t - 1));
+  const [r, g, b] = (t < 0.5 ? cold : warm).map(mix);
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+export function heatmapHeight(units) {
+  return TOP + units * ROW + 8;
+}
+
+export function drawHeatmap(canvas, view) {
+  if (!view) return;
+  const units = view.correlations.length;
+  const wanted = `${heatmapHeight(units)}px`;
+  if (canvas.style.height !== wanted) canvas.style.height = wanted;
+  const { ctx, width } = fitCanvas(canvas);
+  const steps = view.states.length;
+  const cell = Math.max(2, Math.min(28, (width - LEFT - 8) / steps));
+  const [low, high] = view.activation === "relu" ? [0, 1] : view.activation === "sigmoid" ? [0, 1] : [-1, 1];
+  const x = (t) => LEFT + (steps - 1 - t) * cell;
+  const marked = new Set(view.carry_units);
+
+  ctx.font = "12px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  ctx.textAlign = "left";
+  ctx.fillStyle = "#1d2330";
+  ctx.fillText(`${view.a} + ${view.b}`, 0, 8);
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "right";
+  ctx.fillText("carry", LEFT - 6, TOP - 12);
+  for (let t = 0; t < steps; t += 1) {
+    ctx.fillStyle = view.carry[t] ? "#1d2330" : "#eef0f4";
+    ctx.fillRect(x(t) + 1, TOP - 18, cell - 2, 12);
+  }
+  for (let unit = 0; unit < units; unit += 1) {
+    const y = TOP + unit * ROW;
+    for (let t = 0; t < steps; t += 1) {
+      ctx.fillStyle = unitColor(view.states[t][unit], low, high);
+      ctx.fillRect(x(t), y, cell, ROW - 1);
+    }
+    ctx.fillStyle = marked.has(unit) ? "#b3261e" : "#5d6677";
+    const r = view.correlations[unit];
+    ctx.fillText(`${marked.has(unit) ? "\u25b6 " : ""}r ${r >= 0 ? "+" : "\u2212"}${Math.abs(r).toFixed(2)}`, LEFT - 6, y + ROW / 2);
+    if (marked.has(unit)) {
+      ctx.strokeStyle = "#b3261e";
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(LEFT - 0.5, y - 0.5, steps * cell + 1, ROW);
+    }
+  }
+}
