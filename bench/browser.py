@@ -29,39 +29,13 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "py"))
+sys.path[:0] = [str(ROOT / "py"), str(ROOT / "bench")]
 
+import measure  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-# The same Python runs in CPython here and in Pyodide in the page.
-THROUGHPUT_PY = """
-import time
-from rnnadd import Session
-
-def steps_per_second(seconds):
-    session = Session()
-    steps, started = 0, time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        session.step(50)
-        steps += 50
-    return steps / (time.perf_counter() - started)
-"""
-
-SOLVE_PY = """
-import time
-from rnnadd import Session
-
-def time_to_solve(seed, max_steps=2000):
-    session = Session(seed=seed)
-    trained = 0.0
-    while session.step_count < max_steps:
-        started = time.perf_counter()
-        session.step(1)
-        trained += time.perf_counter() - started
-        if session.evaluate().exact_match == 1.0:
-            return [session.step_count, trained * 1000]
-    return [None, trained * 1000]
-"""
+# The same measurement code runs in CPython here and, as source, in Pyodide.
+MEASURE_PY = (ROOT / "bench" / "measure.py").read_text()
 
 LONG_TASKS_JS = """
 window.longestTask = 0;
@@ -160,19 +134,18 @@ def open_bare(browser, base: str):
 def run_py(page, setup: str, expression: str):
     return page.evaluate(
         "([setup, expression]) => { window.bench.runPython(setup); "
-        "const r = window.bench.runPython(expression); return r && r.toJs ? r.toJs() : r; }",
+        "const r = window.bench.runPython(expression); "
+        "return r && r.toJs ? r.toJs({ dict_converter: Object.fromEntries }) : r; }",
         [setup, expression],
     )
 
 
 def throughput(page, rounds: int, seconds: float) -> dict:
-    namespace: dict = {}
-    exec(THROUGHPUT_PY, namespace)
-    run_py(page, THROUGHPUT_PY, "steps_per_second(3.0)")  # let the wasm engine tier up
+    run_py(page, MEASURE_PY, "steps_per_second(3.0)")  # let the wasm engine tier up
     browser_rates, cpython_rates = [], []
     for _ in range(rounds):
-        cpython_rates.append(namespace["steps_per_second"](seconds))
-        browser_rates.append(run_py(page, THROUGHPUT_PY, f"steps_per_second({seconds})"))
+        cpython_rates.append(measure.steps_per_second(seconds))
+        browser_rates.append(run_py(page, MEASURE_PY, f"steps_per_second({seconds})"))
     browser_rate, cpython_rate = median(browser_rates), median(cpython_rates)
     return {
         "browser_steps_per_s": browser_rate,
@@ -182,13 +155,9 @@ def throughput(page, rounds: int, seconds: float) -> dict:
 
 
 def time_to_solve(page) -> dict:
-    namespace: dict = {}
-    exec(SOLVE_PY, namespace)
-    browser = [run_py(page, SOLVE_PY, f"time_to_solve({seed})") for seed in range(5)]
-    cpython = [namespace["time_to_solve"](seed) for seed in range(5)]
     return {
-        "browser": [{"seed": s, "steps": r[0], "ms": r[1]} for s, r in enumerate(browser)],
-        "cpython": [{"seed": s, "steps": r[0], "ms": r[1]} for s, r in enumerate(cpython)],
+        "browser": [run_py(page, MEASURE_PY, f"time_to_solve({seed})") for seed in range(5)],
+        "cpython": [measure.time_to_solve(seed) for seed in range(5)],
     }
 
 

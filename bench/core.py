@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "py"), str(ROOT / "bench")]
 
+from measure import time_to_solve  # noqa: E402
 from plain_rnn import PlainRNN  # noqa: E402
 from rnnadd import Config, Session  # noqa: E402
 
@@ -45,18 +46,6 @@ def throughput() -> dict:
             step()  # warm
             rates[name].append(steps_per_second(step, STEPS_PER_ROUND))
     return {name: statistics.median(values) for name, values in rates.items()}
-
-
-def time_to_solve(seed: int, max_steps: int = 2000) -> dict:
-    session = Session(seed=seed)
-    trained = 0.0
-    while session.step_count < max_steps:
-        started = time.perf_counter()
-        session.step(1)
-        trained += time.perf_counter() - started
-        if session.evaluate().exact_match == 1.0:
-            return {"seed": seed, "steps": session.step_count, "ms": trained * 1000}
-    return {"seed": seed, "steps": None, "ms": trained * 1000}
 
 
 def main() -> None:

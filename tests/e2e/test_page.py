@@ -2,6 +2,7 @@
 
 import json
 import math
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
@@ -97,10 +98,18 @@ def test_pause_one_step_speed_and_reset(app):
     assert "hidden=8" in app.evaluate("location.hash")
 
 
-SHARED = (
-    "#bits=6&hidden=12&activation=sigmoid&optimizer=adam&learning_rate=0.03"
-    "&batch_size=16&loss=mse&init=uniform&clip=2&seed=41"
+SHARED_CONFIG = Config(
+    bits=6,
+    hidden=12,
+    activation="sigmoid",
+    learning_rate=0.03,
+    batch_size=16,
+    loss="mse",
+    init="uniform",
+    clip=2,
+    seed=41,
 )
+SHARED = "#" + urlencode(SHARED_CONFIG.to_dict())
 
 
 def train_steps(page, steps: int) -> list[float]:
@@ -113,20 +122,7 @@ def train_steps(page, steps: int) -> list[float]:
 
 def test_shared_link_reproduces_the_same_run(page, base_url, watch, context):
     state = open_app(page, base_url, SHARED)
-    assert state["config"] == {
-        **Config().to_dict(),
-        **dict(
-            bits=6,
-            hidden=12,
-            activation="sigmoid",
-            learning_rate=0.03,
-            batch_size=16,
-            loss="mse",
-            init="uniform",
-            clip=2,
-            seed=41,
-        ),
-    }
+    assert state["config"] == SHARED_CONFIG.to_dict()
     first = train_steps(page, 60)
     second_page = context.new_page()
     open_app(second_page, base_url, SHARED)
@@ -138,18 +134,7 @@ def test_shared_link_reproduces_the_same_run(page, base_url, watch, context):
 def test_browser_losses_equal_cpython_losses(page, base_url, watch):
     open_app(page, base_url, SHARED)
     browser = train_steps(page, 60)
-    config = Config(
-        bits=6,
-        hidden=12,
-        activation="sigmoid",
-        learning_rate=0.03,
-        batch_size=16,
-        loss="mse",
-        init="uniform",
-        clip=2,
-        seed=41,
-    )
-    cpython = Session(config).step(60)
+    cpython = Session(SHARED_CONFIG).step(60)
     np.testing.assert_allclose(browser, cpython, rtol=1e-9, atol=0)
 
 

@@ -48,6 +48,7 @@ let lastDetail = -Infinity;
 // Running estimates: Python's own timings, and the rest of a frame's work.
 let stepMs = 1;
 let measureMs = 1;
+let detailMs = 5;
 let overheadMs = 3;
 let lastMeasured = -Infinity;
 let rateWindow = [];
@@ -165,6 +166,7 @@ function reset() {
 function applyFrame(result) {
   if (result.losses.length) stepMs = 0.7 * stepMs + (0.3 * result.train_ms) / result.losses.length;
   if (result.measured) measureMs = 0.7 * measureMs + 0.3 * result.measure_ms;
+  if (result.hidden_view) detailMs = 0.7 * detailMs + 0.3 * result.detail_ms;
   for (let i = 0; i < result.losses.length; i += 1) losses.push(result.step - result.losses.length + i + 1, result.losses[i]);
   state.step = result.step;
   if (result.losses.length) state.loss = result.losses[result.losses.length - 1];
@@ -216,7 +218,7 @@ function tick(now) {
     const detail = measure && now - lastDetail >= DETAIL_MS;
     if (detail) lastDetail = now;
     // At full speed the chunk fills what the frame leaves after measuring and drawing.
-    const room = FRAME_WORK_MS - overheadMs - (measure ? measureMs : 0);
+    const room = FRAME_WORK_MS - overheadMs - (measure ? measureMs : 0) - (detail ? detailMs : 0);
     const steps = speed() ?? Math.max(1, Math.floor(room / stepMs));
     result = trainFrame(steps, measure, detail);
     rateWindow.push([now, state.step]);
@@ -227,7 +229,10 @@ function tick(now) {
     lastFrameTime = null;
   }
   if (dirty) draw();
-  if (result) overheadMs = 0.8 * overheadMs + 0.2 * (performance.now() - started - result.train_ms - result.measure_ms);
+  if (result) {
+    const python = result.train_ms + result.measure_ms + result.detail_ms;
+    overheadMs = 0.8 * overheadMs + 0.2 * (performance.now() - started - python);
+  }
   requestAnimationFrame(tick);
 }
 
