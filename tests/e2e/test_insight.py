@@ -76,6 +76,7 @@ def test_download_then_load_restores_the_session(app, tmp_path, browser, base_ur
     other = browser.new_page()
     open_app(other, base_url, "#hidden=5&seed=9")
     by_id(other, "load-file").set_input_files(str(path))
+    other.wait_for_function(f"window.rnnDemo.status().step === {saved['step']}")  # files are read asynchronously
     state = status(other)
     assert state["step"] == saved["step"] and state["config"] == saved["config"]
     assert by_id(other, "field-hidden").input_value() == "16"
@@ -88,6 +89,7 @@ def test_a_session_trained_on_the_command_line_opens_in_the_page(app, tmp_path):
     path = tmp_path / "cli.json"
     assert cli.main(["train", "--seed", "4", "--save", str(path)]) == 0
     by_id(app, "load-file").set_input_files(str(path))
+    app.wait_for_function("window.rnnDemo.status().config.seed === 4")  # files are read asynchronously
     state = status(app)
     assert state["config"]["seed"] == 4 and state["step"] == json.loads(path.read_text())["step"]
     for a, b in [(5, 5), (10, 2), (50, 3), (4, 9)]:
@@ -116,6 +118,9 @@ def test_bad_files_get_a_message_and_change_nothing(app, tmp_path):
     }
     for name, text in cases.items():
         by_id(app, "load-file").set_input_files({"name": name, "mimeType": "application/json", "buffer": text.encode()})
+        app.wait_for_function(
+            "name => document.querySelector('[data-testid=load-error]').textContent.startsWith(name)", arg=name
+        )
         message = by_id(app, "load-error").inner_text()
         assert message.startswith(name) and messages[name] in message and "unchanged" in message
         after = status(app)
