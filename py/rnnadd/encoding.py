@@ -66,7 +66,8 @@ def encode_pairs(a: np.ndarray, b: np.ndarray, bits: int) -> tuple[np.ndarray, n
     """Operand arrays -> (inputs (T, B, 2), targets (T, B)), time-major for the recurrence."""
     a = np.asarray(a, dtype=np.uint64).reshape(-1)
     b = np.asarray(b, dtype=np.uint64).reshape(-1)
-    return _split(int_to_bits(np.stack([a, b, a + b]), bits))
+    all_bits = int_to_bits(np.stack([a, b, a + b]), bits)  # (3, B, T)
+    return np.ascontiguousarray(all_bits[:2].transpose(2, 1, 0)), np.ascontiguousarray(all_bits[2].T)
 
 
 def random_pairs(rng: np.random.Generator, count: int, bits: int) -> tuple[np.ndarray, np.ndarray]:
@@ -94,11 +95,6 @@ def random_batches(rng: np.random.Generator, steps: int, count: int, bits: int) 
     all_bits = int_to_bits(values, bits)  # (steps, 3, B, T)
     inputs = np.ascontiguousarray(all_bits[:, :2].transpose(0, 3, 2, 1))
     return inputs, np.ascontiguousarray(all_bits[:, 2].transpose(0, 2, 1))
-
-
-def _split(all_bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    # (3, B, T) bits of a, b and a + b -> inputs (T, B, 2) and targets (T, B).
-    return np.ascontiguousarray(all_bits[:2].transpose(2, 1, 0)), np.ascontiguousarray(all_bits[2].T)
 
 
 def all_pairs(bits: int) -> tuple[np.ndarray, np.ndarray]:

@@ -81,9 +81,6 @@ class Params:
     w_ho: np.ndarray
     b_ho: np.ndarray
 
-    def copy(self) -> "Params":
-        return Params(self.hidden, self.flat.copy(), self.cell)
-
 
 def init_params(rng: np.random.Generator, hidden: int, init: str, cell: str = "elman") -> Params:
     """`uniform`: the notebook's U[-1, 1] weights. `scaled`: U[-s, s] with s = 1/sqrt(fan_in).

@@ -222,7 +222,3 @@ class PageTrainer:
             "truth": str(total),
             "right": answer == total,
         }
-
-    def evaluate(self) -> dict:
-        accuracy = self.session.evaluate()
-        return {"exact": accuracy.exact_match, "per_bit": accuracy.per_bit, "pairs": accuracy.pairs}

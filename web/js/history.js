@@ -36,10 +36,6 @@ export class BoundedSeries {
     this.stride *= 2;
   }
 
-  last() {
-    return this.length ? this.ys[this.length - 1] : NaN;
-  }
-
   toJSON() {
     return {
       stride: this.stride,
