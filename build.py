@@ -72,7 +72,9 @@ def sha256(path: Path) -> str:
 def verified(path: Path, expected: str) -> Path:
     actual = sha256(path)
     if actual != expected:
-        raise SystemExit(f"build: {path} has sha256 {actual}, expected {expected}; delete it and build again")
+        raise SystemExit(
+            f"build: {path} is not the pinned file (sha256 {actual}, expected {expected}); replace or remove it"
+        )
     return path
 
 
