@@ -94,6 +94,12 @@ def wait_for_phase(page, *phases: str, timeout: int = 60_000) -> dict:
     return status(page)
 
 
+def settle(page) -> dict:
+    """The status once every chunk sent to the training worker has come back."""
+    page.wait_for_function("window.rnnDemo.status().pending === 0")
+    return status(page)
+
+
 def open_app(page, base_url: str, hash_: str = "") -> dict:
     page.goto(base_url + hash_)
     state = wait_for_phase(page, "ready", "error", timeout=BOOT_TIMEOUT_MS)

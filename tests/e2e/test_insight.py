@@ -3,13 +3,15 @@
 import json
 
 import numpy as np
-from conftest import open_app, status, wait_for_phase
+from conftest import open_app, settle, status, wait_for_phase
+from playwright.sync_api import expect
 from rnnadd import Config, Session, cli, page
 from test_page import by_id, losses, pixels, train_steps, train_until
 
 
 def solve(app) -> dict:
-    return train_until(app, "window.rnnDemo.status().phase === 'solved'")
+    train_until(app, "window.rnnDemo.status().phase === 'solved'")
+    return settle(app)  # the views refresh once training stops
 
 
 def test_hidden_view_marks_the_carry_unit_and_follows_the_selection(app):
@@ -25,18 +27,20 @@ def test_hidden_view_marks_the_carry_unit_and_follows_the_selection(app):
 
     # Third row of the bit panel: 50 + 3.
     by_id(app, "bit-view").click(position={"x": 20, "y": 22 + 2 * 38 + 10})
-    assert app.evaluate("window.rnnDemo.hiddenView()")["a"] == "50"
+    app.wait_for_function("window.rnnDemo.hiddenView().a === '50'")
+    app.wait_for_timeout(100)  # drawn on the next animation frame
     assert pixels(app, "hidden-view")["checksum"] != shown["checksum"]
 
     by_id(app, "ask-a").fill("100000")
     by_id(app, "ask-b").fill("23")
     by_id(app, "ask-button").click()
-    assert app.evaluate("window.rnnDemo.hiddenView()")["a"] == "100000"
+    app.wait_for_function("window.rnnDemo.hiddenView().a === '100000'")
 
 
 def test_wider_numbers_table_matches_cpython_for_the_same_weights(app):
     solve(app)
     step = status(app)["step"]
+    app.wait_for_function("window.rnnDemo.generalisation().length > 0")  # computed once training stops
     rows = app.evaluate("window.rnnDemo.generalisation()")
     session = Session(Config())
     session.step(step)
@@ -53,6 +57,7 @@ def test_wider_numbers_table_matches_cpython_for_the_same_weights(app):
     by_id(app, "ask-a").fill(str(a))
     by_id(app, "ask-b").fill(str(b))
     by_id(app, "ask-button").click()
+    expect(by_id(app, "ask-result")).to_contain_text(f"{a} + {b}")
     result = by_id(app, "ask-result").inner_text()
     assert f"= {a + b} right" in result
     expected_bits = "".join("1" if p > 0.5 else "0" for p in session.probabilities(a, b, (a + b).bit_length())[::-1])
@@ -79,7 +84,7 @@ def test_download_then_load_restores_the_session(app, tmp_path, browser, base_ur
     other.wait_for_function(f"window.rnnDemo.status().step === {saved['step']}")  # files are read asynchronously
     state = status(other)
     assert state["step"] == saved["step"] and state["config"] == saved["config"]
-    assert by_id(other, "field-hidden").input_value() == "16"
+    expect(by_id(other, "field-hidden")).to_have_value("16")
     assert "hidden=16&" in other.evaluate("location.hash") and "bits=12&" in other.evaluate("location.hash")
     assert by_id(other, "load-error").inner_text() == ""
     other.close()
@@ -96,7 +101,9 @@ def test_a_session_trained_on_the_command_line_opens_in_the_page(app, tmp_path):
         by_id(app, "ask-a").fill(str(a))
         by_id(app, "ask-b").fill(str(b))
         by_id(app, "ask-button").click()
+        expect(by_id(app, "ask-result")).to_contain_text(f"{a} + {b}")
         assert f"= {a + b} right" in by_id(app, "ask-result").inner_text()
+    app.wait_for_function("window.rnnDemo.generalisation().length > 0")
     assert app.evaluate("window.rnnDemo.generalisation()")[0]["bits"] == 16
 
 

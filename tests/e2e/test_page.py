@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 import numpy as np
 import pytest
-from conftest import open_app, status, wait_for_phase
+from conftest import open_app, settle, status, wait_for_phase
+from playwright.sync_api import expect
 from rnnadd import Config, Session
 
 CANVASES = ["loss-chart", "accuracy-chart", "bit-view"]
@@ -73,28 +74,32 @@ def test_default_configuration_trains_to_every_pair_right_and_views_change(app):
 def test_pause_one_step_speed_and_reset(app):
     state = train_until(app, "window.rnnDemo.status().step >= 3")
     by_id(app, "train-toggle").click()
-    paused = wait_for_phase(app, "paused")
+    wait_for_phase(app, "paused")
+    paused = settle(app)  # chunks already queued in the worker still land
     app.wait_for_timeout(300)
     assert status(app)["step"] == paused["step"] >= state["step"]
 
     by_id(app, "step-button").click()
-    assert status(app)["step"] == paused["step"] + 1
+    app.wait_for_function(f"window.rnnDemo.status().step === {paused['step'] + 1}")
+    assert settle(app)["step"] == paused["step"] + 1
 
     by_id(app, "speed").select_option("1")
     start = status(app)["step"]
     by_id(app, "train-toggle").click()
     app.wait_for_timeout(500)
     by_id(app, "train-toggle").click()
+    moved = settle(app)["step"] - start
     frames = app.evaluate("window.rnnDemo.frameIntervals().length")
-    moved = status(app)["step"] - start
     assert 1 <= moved <= frames + 2  # one step per animation frame
 
     by_id(app, "field-hidden").fill("8")
     by_id(app, "field-hidden").dispatch_event("change")
+    app.wait_for_timeout(200)
     assert status(app)["config"]["hidden"] == 16  # not before Reset
     by_id(app, "reset-button").click()
+    app.wait_for_function("window.rnnDemo.status().config.hidden === 8")
     state = status(app)
-    assert state["phase"] == "ready" and state["step"] == 0 and state["config"]["hidden"] == 8
+    assert state["phase"] == "ready" and state["step"] == 0
     assert "hidden=8" in app.evaluate("location.hash")
 
 
@@ -117,6 +122,7 @@ def train_steps(page, steps: int) -> list[float]:
     train_until(page, f"window.rnnDemo.status().step >= {steps} || window.rnnDemo.status().phase === 'solved'")
     if status(page)["phase"] == "training":
         by_id(page, "train-toggle").click()
+    settle(page)
     return losses(page)[:steps]
 
 
@@ -150,6 +156,7 @@ def test_ask_the_network_after_solving(app):
         by_id(app, "ask-a").fill(str(a))
         by_id(app, "ask-b").fill(str(b))
         by_id(app, "ask-button").click()
+        expect(by_id(app, "ask-result")).to_contain_text(f"{a} + {b}")
         result = by_id(app, "ask-result").inner_text()
         assert f"= {a + b} right" in result, result
         assert f"{a + b:08b} = {a + b}" in result
@@ -159,7 +166,7 @@ def test_ask_the_network_after_solving(app):
 def test_asking_works_while_training(app):
     by_id(app, "train-toggle").click()
     by_id(app, "ask-button").click()
-    assert "network:" in by_id(app, "ask-result").inner_text()
+    expect(by_id(app, "ask-result")).to_contain_text("network:")
     assert status(app)["phase"] in ("training", "solved")
 
 
@@ -174,8 +181,8 @@ def test_invalid_inputs_are_refused_beside_their_field_and_training_goes_on(app)
     ]:
         by_id(app, f"field-{field}").fill(value)
         by_id(app, f"field-{field}").dispatch_event("change")
-        assert message in by_id(app, f"error-{field}").inner_text()
-        assert by_id(app, f"field-{field}").get_attribute("aria-invalid") == "true"
+        expect(by_id(app, f"error-{field}")).to_contain_text(message)
+        expect(by_id(app, f"field-{field}")).to_have_attribute("aria-invalid", "true")
     before = status(app)["step"]
     by_id(app, "reset-button").click()
     # Still the same session, still going (or done: the page stops by itself once solved).
@@ -185,19 +192,24 @@ def test_invalid_inputs_are_refused_beside_their_field_and_training_goes_on(app)
 
     by_id(app, "ask-a").fill("twelve")
     by_id(app, "ask-button").click()
-    assert "a must be a whole number" in by_id(app, "ask-error").inner_text()
+    expect(by_id(app, "ask-error")).to_contain_text("a must be a whole number")
     by_id(app, "ask-a").fill(str(2**63))
     by_id(app, "ask-b").fill(str(2**63))
     by_id(app, "ask-button").click()
-    assert "a + b must be below 2^64" in by_id(app, "ask-error").inner_text()
+    expect(by_id(app, "ask-error")).to_contain_text("a + b must be below 2^64")
 
 
 @pytest.mark.parametrize(
     ("missing", "stage_text"),
-    [("pyodide.asm.wasm", "Python runtime"), ("python_stdlib.zip", "Python runtime"), ("rnnadd-", "RNN package")],
+    [
+        ("pyodide/pyodide.asm.wasm", "Python runtime"),
+        ("pyodide/python_stdlib.zip", "Python runtime"),
+        ("pyodide/rnnadd-", "RNN package"),
+        ("js/worker.js", "training script"),
+    ],
 )
 def test_missing_runtime_file_shows_a_plain_error(page, base_url, missing, stage_text):
-    page.route(f"**/pyodide/{missing}*", lambda route: route.fulfill(status=404, body="not found"))
+    page.route(f"**/{missing}*", lambda route: route.fulfill(status=404, body="not found"))
     page.goto(base_url)
     state = wait_for_phase(page, "error", "ready", timeout=90_000)
     assert state["phase"] == "error"
@@ -222,7 +234,8 @@ def test_divergence_shows_what_to_do(page, base_url, watch):
     by_id(page, "field-learning_rate").fill("0.05")
     by_id(page, "field-optimizer").select_option("adam")
     by_id(page, "reset-button").click()
-    assert status(page)["phase"] == "ready" and page.get_by_test_id("error-view").is_hidden()
+    assert wait_for_phase(page, "ready")["config"]["learning_rate"] == 0.05
+    assert page.get_by_test_id("error-view").is_hidden()
     assert watch.errors == []
 
 

@@ -1,15 +1,17 @@
-// Wires the page: controls -> state -> training (one Python call per frame) -> views.
+// Wires the page: controls -> state -> training (one worker call per frame) -> views.
 
 import { PROPERTIES, configFromHash, hashFromConfig, parseValue, rangeText } from "./state.js";
 import { BoundedSeries } from "./history.js";
 import { drawAccuracyChart, drawLossChart } from "./linechart.js";
 import { drawBitView, rowAt } from "./bitview.js";
 import { drawHeatmap } from "./heatmap.js";
-import { bootPython } from "./runtime.js";
+import { PythonError, startPython } from "./python.js";
 
-// Milliseconds of work per frame at full speed (training, measuring, converting,
-// drawing); the rest of a 16.7 ms frame is left to the browser, so it stays at 60 fps.
-const FRAME_WORK_MS = 12;
+// Python trains in a worker. At full speed each animation frame asks it for a
+// chunk of a little more than a frame's work, with at most two chunks queued:
+// the worker never waits for the page, and the page's frames only draw.
+const CHUNK_MS = 20;
+const MAX_IN_FLIGHT = 2;
 // Measuring (sample accuracy, bit panel) may take at most 1/MEASURE_SHARE of the time.
 const MEASURE_SHARE = 8;
 // The hidden-state view refreshes this often while training.
@@ -30,14 +32,21 @@ const state = {
   stepsPerSecond: 0,
   error: null,
   loadSeconds: null,
+  // Requests sent to the training worker and not yet answered.
+  pending: 0,
 };
+let wasmBytes = null;
 
 // Milliseconds since navigation start, for start-up measurements.
 const timings = { ready: null, firstLossDrawn: null };
 
-let python = null; // the rnnadd.page module
+let python = null; // the training worker
 let described = null; // defaults and ranges from Python
-let trainer = null;
+// Replies from before the last Reset or Load belong to a session that is gone.
+let generation = 0;
+let switching = false;
+// Frames carry their training run, so the worker can stop a run that has solved.
+let run = 0;
 let losses;
 let exactSeries;
 let perBitSeries;
@@ -45,31 +54,19 @@ let panel = [];
 let hiddenView = null;
 let generalisation = [];
 let lastDetail = -Infinity;
-// Running estimates: Python's own timings, and the rest of a frame's work.
+// Running estimates of Python's own timings.
 let stepMs = 1;
 let measureMs = 1;
 let detailMs = 5;
-let overheadMs = 3;
 let lastMeasured = -Infinity;
 let rateWindow = [];
 const frameIntervals = new Float64Array(FRAME_SAMPLES);
 let frameCount = 0;
 let lastFrameTime = null;
-let dirty = true;
-
-// -- Python calls --------------------------------------------------------
-
-function toPlain(proxy) {
-  const value = proxy.toJs({ dict_converter: Object.fromEntries });
-  proxy.destroy();
-  return value;
-}
-
-// A Python exception's last line, without the traceback: "bits must be ...".
-function pythonMessage(error) {
-  const lines = String(error.message || error).trim().split("\n");
-  return lines[lines.length - 1].replace(/^\w+Error: /, "");
-}
+// Views whose data changed since they were last drawn: each canvas is redrawn
+// only then, since every redrawn canvas costs the browser a repaint.
+const VIEWS = ["status", "loss", "accuracy", "bits", "hidden"];
+const stale = new Set(VIEWS);
 
 // -- the form --------------------------------------------------------------
 
@@ -100,7 +97,7 @@ function buildForm() {
     message.id = `${id}-error`;
     message.dataset.testid = `error-${property.name}`;
     input.setAttribute("aria-describedby", message.id);
-    input.addEventListener("change", () => readForm());
+    input.addEventListener("change", () => readForm().catch(fail));
     field.append(label, input, message);
     form.append(field);
   }
@@ -115,8 +112,8 @@ function fillForm(texts) {
 }
 
 // Parse and validate every field; show each problem beside its field.
-// Returns the configuration, or null when any field is invalid.
-function readForm() {
+// Resolves to the configuration, or null when any field is invalid.
+async function readForm() {
   const values = {};
   const errors = {};
   for (const property of PROPERTIES) {
@@ -124,7 +121,7 @@ function readForm() {
     if (parsed.error) errors[property.name] = parsed.error;
     else values[property.name] = parsed.value;
   }
-  Object.assign(errors, JSON.parse(python.validate(JSON.stringify(values))));
+  Object.assign(errors, await python.call("validate", JSON.stringify(values)));
   for (const property of PROPERTIES) {
     const message = errors[property.name] || "";
     $(`field-${property.name}-error`).textContent = message;
@@ -135,32 +132,40 @@ function readForm() {
 
 // -- sessions ----------------------------------------------------------------
 
-function startSession(config) {
-  useTrainer(python.create(JSON.stringify(config)));
+// Creating or loading a session: nothing trains meanwhile, and replies for the old one are dropped.
+async function switchSession(method, text) {
+  generation += 1;
+  const mine = generation;
+  switching = true;
+  try {
+    const config = await python.call(method, text);
+    if (mine === generation) await useSession(config);
+  } finally {
+    if (mine === generation) switching = false;
+  }
 }
 
-function useTrainer(next) {
-  if (trainer) trainer.destroy();
-  trainer = next;
-  const config = toPlain(trainer.config());
-  state.config = config;
+async function useSession(config) {
   losses = new BoundedSeries(4096);
   exactSeries = new BoundedSeries(1024);
   perBitSeries = new BoundedSeries(1024);
+  for (const view of VIEWS) stale.add(view);
   Object.assign(state, { step: 0, loss: NaN, exactAllPairs: false, solvedAt: null, stepsPerSecond: 0, error: null });
   rateWindow = [];
   lastMeasured = -Infinity;
   hideError();
-  applyFrame(toPlain(trainer.frame(0, true, true)));
+  await requestFrame(0, true, true);
+  // The new configuration shows together with the new session's step.
+  state.config = config;
   showGeneralisation([]);
   setPhase("ready");
   const hash = hashFromConfig(config);
   if (location.hash !== hash) history.replaceState(null, "", hash);
 }
 
-function reset() {
-  const config = readForm();
-  if (config) startSession(config);
+async function reset() {
+  const config = await readForm();
+  if (config) await switchSession("create", JSON.stringify(config));
 }
 
 function applyFrame(result) {
@@ -177,11 +182,24 @@ function applyFrame(result) {
     exactSeries.push(result.step, result.sample_exact);
     perBitSeries.push(result.step, result.sample_per_bit);
     panel = result.panel;
+    stale.add("accuracy").add("bits");
   }
-  if (result.hidden_view) hiddenView = result.hidden_view;
+  if (result.losses.length) stale.add("loss");
+  if (result.hidden_view) {
+    hiddenView = result.hidden_view;
+    stale.add("hidden");
+  }
+  wasmBytes = result.wasm_bytes;
+  if (state.phase === "training" && result.losses.length) {
+    const now = performance.now();
+    rateWindow.push([now, state.step]);
+    while (rateWindow.length > 2 && now - rateWindow[0][0] > 1000) rateWindow.shift();
+    const [t0, s0] = rateWindow[0];
+    if (now > t0) state.stepsPerSecond = ((state.step - s0) * 1000) / (now - t0);
+  }
   const newlySolved = result.solved_at !== null && result.solved_at !== undefined && state.solvedAt === null;
   state.solvedAt = result.solved_at ?? null;
-  dirty = true;
+  stale.add("status");
   if (result.error) {
     state.error = result.error;
     setPhase("error");
@@ -191,10 +209,16 @@ function applyFrame(result) {
   }
 }
 
-function trainFrame(steps, measure = true, detail = false) {
-  const result = toPlain(trainer.frame(steps, measure, detail));
-  applyFrame(result);
-  return result;
+// One chunk in the worker; its result is shown unless the session changed meanwhile.
+async function requestFrame(steps, measure = true, detail = false, frameRun = -1) {
+  const mine = generation;
+  state.pending += 1;
+  try {
+    const result = await python.call("frame", steps, measure, detail, frameRun);
+    if (mine === generation) applyFrame(result);
+  } finally {
+    state.pending -= 1;
+  }
 }
 
 // -- the animation-frame loop ---------------------------------------------------
@@ -205,34 +229,25 @@ function speed() {
 }
 
 function tick(now) {
-  const started = performance.now();
-  let result = null;
   if (state.phase === "training") {
     if (lastFrameTime !== null) {
       frameIntervals[frameCount % FRAME_SAMPLES] = now - lastFrameTime;
       frameCount += 1;
     }
     lastFrameTime = now;
-    const measure = now - lastMeasured >= MEASURE_SHARE * measureMs;
-    if (measure) lastMeasured = now;
-    const detail = measure && now - lastDetail >= DETAIL_MS;
-    if (detail) lastDetail = now;
-    // At full speed the chunk fills what the frame leaves after measuring and drawing.
-    const room = FRAME_WORK_MS - overheadMs - (measure ? measureMs : 0) - (detail ? detailMs : 0);
-    const steps = speed() ?? Math.max(1, Math.floor(room / stepMs));
-    result = trainFrame(steps, measure, detail);
-    rateWindow.push([now, state.step]);
-    while (rateWindow.length > 2 && now - rateWindow[0][0] > 1000) rateWindow.shift();
-    const [t0, s0] = rateWindow[0];
-    if (now > t0) state.stepsPerSecond = ((state.step - s0) * 1000) / (now - t0);
+    if (state.pending < MAX_IN_FLIGHT && !switching) {
+      const measure = now - lastMeasured >= MEASURE_SHARE * measureMs;
+      if (measure) lastMeasured = now;
+      const detail = measure && now - lastDetail >= DETAIL_MS;
+      if (detail) lastDetail = now;
+      const room = CHUNK_MS - (measure ? measureMs : 0) - (detail ? detailMs : 0);
+      const steps = speed() ?? Math.max(1, Math.floor(room / stepMs));
+      requestFrame(steps, measure, detail, run).catch(fail);
+    }
   } else {
     lastFrameTime = null;
   }
-  if (dirty) draw();
-  if (result) {
-    const python = result.train_ms + result.measure_ms + result.detail_ms;
-    overheadMs = 0.8 * overheadMs + 0.2 * (performance.now() - started - python);
-  }
+  if (stale.size) draw();
   requestAnimationFrame(tick);
 }
 
@@ -240,13 +255,14 @@ function tick(now) {
 
 function setPhase(phase) {
   const stopped = state.phase === "training" && phase !== "training";
+  if (phase === "training" && state.phase !== "training") run += 1;
   state.phase = phase;
-  if (stopped) refreshAfterTraining();
+  if (stopped) refreshAfterTraining().catch(fail);
   const busy = phase === "loading" || phase === "error";
   $("train-toggle").textContent = phase === "training" ? "Pause" : "Train";
   $("train-toggle").disabled = busy;
   $("step-button").disabled = busy;
-  dirty = true;
+  stale.add("status");
 }
 
 function percent(value) {
@@ -264,19 +280,21 @@ function statusText() {
 }
 
 function draw() {
-  dirty = false;
-  $("status").textContent = statusText();
-  drawLossChart($("loss-chart"), losses);
+  if (stale.has("status")) $("status").textContent = statusText();
+  if (stale.has("loss")) drawLossChart($("loss-chart"), losses);
   if (timings.firstLossDrawn === null && losses.length > 0) timings.firstLossDrawn = performance.now();
-  drawAccuracyChart($("accuracy-chart"), exactSeries, perBitSeries);
-  drawBitView($("bit-view"), panel);
-  drawHeatmap($("hidden-view"), hiddenView);
+  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), exactSeries, perBitSeries);
+  if (stale.has("bits")) drawBitView($("bit-view"), panel);
+  if (stale.has("hidden")) drawHeatmap($("hidden-view"), hiddenView);
+  stale.clear();
 }
 
 // What is too slow to redo every frame: the last frame's detail and the wider-number test.
-function refreshAfterTraining() {
-  applyFrame(toPlain(trainer.frame(0, true, true)));
-  showGeneralisation(toPlain(trainer.generalisation()));
+async function refreshAfterTraining() {
+  const mine = generation;
+  await requestFrame(0, true, true);
+  const rows = await python.call("generalisation");
+  if (mine === generation) showGeneralisation(rows);
 }
 
 function showGeneralisation(rowsData) {
@@ -293,14 +311,14 @@ function showGeneralisation(rowsData) {
   $("generalisation-rows").replaceChildren(...rows);
 }
 
-function select(a, b) {
-  trainer.select(String(a), String(b));
+async function select(a, b) {
+  await python.call("select", String(a), String(b));
   lastDetail = -Infinity;
-  if (state.phase !== "training") applyFrame(toPlain(trainer.frame(0, false, true)));
+  if (state.phase !== "training") await requestFrame(0, false, true);
 }
 
-function save() {
-  const blob = new Blob([trainer.save()], { type: "application/json" });
+async function save() {
+  const blob = new Blob([await python.call("save")], { type: "application/json" });
   const link = document.createElement("a");
   const { cell, bits } = state.config;
   link.href = URL.createObjectURL(blob);
@@ -313,18 +331,18 @@ async function load(event) {
   const file = event.target.files[0];
   event.target.value = "";
   if (!file) return;
-  let next;
+  const text = await file.text();
   try {
-    next = python.load(await file.text());
+    await switchSession("load", text);
   } catch (error) {
-    $("load-error").textContent = `${file.name}: ${pythonMessage(error)}. The current session is unchanged.`;
+    if (!(error instanceof PythonError)) throw error;
+    $("load-error").textContent = `${file.name}: ${error.message}. The current session is unchanged.`;
     return;
   }
   $("load-error").textContent = "";
-  useTrainer(next);
   fillForm(state.config);
-  readForm();
-  showGeneralisation(toPlain(trainer.generalisation()));
+  await readForm();
+  showGeneralisation(await python.call("generalisation"));
 }
 
 function showError(title, message, advice) {
@@ -338,35 +356,37 @@ function hideError() {
   $("error-view").hidden = true;
 }
 
-function ask(event) {
-  event.preventDefault();
+async function ask() {
   const result = $("ask-result");
+  let answer;
   try {
-    const answer = toPlain(trainer.ask($("ask-a").value, $("ask-b").value));
-    $("ask-error").textContent = "";
-    select(answer.a, answer.b);
-    const networkBits = answer.probs.map((p) => (p > 0.5 ? "1" : "0")).reverse().join("");
-    const trueBits = BigInt(answer.truth).toString(2).padStart(answer.bits, "0");
-    result.replaceChildren();
-    const lines = [
-      [`${answer.a} + ${answer.b}`, ""],
-      [`network: ${networkBits} = ${answer.answer}`, answer.right ? "right" : "wrong"],
-      [`true:    ${trueBits} = ${answer.truth}`, ""],
-    ];
-    for (const [text, verdict] of lines) {
-      const line = document.createElement("div");
-      line.textContent = text;
-      if (verdict) {
-        const mark = document.createElement("strong");
-        mark.className = verdict;
-        mark.dataset.testid = "ask-verdict";
-        mark.textContent = ` ${verdict}`;
-        line.append(mark);
-      }
-      result.append(line);
-    }
+    answer = await python.call("ask", $("ask-a").value, $("ask-b").value);
   } catch (error) {
-    $("ask-error").textContent = pythonMessage(error);
+    if (!(error instanceof PythonError)) throw error;
+    $("ask-error").textContent = error.message;
+    return;
+  }
+  $("ask-error").textContent = "";
+  await select(answer.a, answer.b);
+  const networkBits = answer.probs.map((p) => (p > 0.5 ? "1" : "0")).reverse().join("");
+  const trueBits = BigInt(answer.truth).toString(2).padStart(answer.bits, "0");
+  result.replaceChildren();
+  const lines = [
+    [`${answer.a} + ${answer.b}`, ""],
+    [`network: ${networkBits} = ${answer.answer}`, answer.right ? "right" : "wrong"],
+    [`true:    ${trueBits} = ${answer.truth}`, ""],
+  ];
+  for (const [text, verdict] of lines) {
+    const line = document.createElement("div");
+    line.textContent = text;
+    if (verdict) {
+      const mark = document.createElement("strong");
+      mark.className = verdict;
+      mark.dataset.testid = "ask-verdict";
+      mark.textContent = ` ${verdict}`;
+      line.append(mark);
+    }
+    result.append(line);
   }
 }
 
@@ -377,24 +397,27 @@ function wireControls() {
     setPhase(state.phase === "training" ? "paused" : "training");
   });
   $("step-button").addEventListener("click", () => {
-    if (state.phase === "training") setPhase("paused");
-    trainFrame(1);
-    if (state.phase === "ready") setPhase("paused");
+    if (state.phase === "training" || state.phase === "ready") setPhase("paused");
+    run += 1;
+    requestFrame(1, true, false, run).catch(fail);
   });
-  $("reset-button").addEventListener("click", reset);
-  $("save-button").addEventListener("click", save);
-  $("load-file").addEventListener("change", load);
+  $("reset-button").addEventListener("click", () => reset().catch(fail));
+  $("save-button").addEventListener("click", () => save().catch(fail));
+  $("load-file").addEventListener("change", (event) => load(event).catch(fail));
   $("bit-view").addEventListener("click", (event) => {
     const row = panel[rowAt(event.offsetY)];
-    if (row) select(row.a, row.b);
+    if (row) select(row.a, row.b).catch(fail);
   });
-  $("ask").addEventListener("submit", ask);
+  $("ask").addEventListener("submit", (event) => {
+    event.preventDefault();
+    ask().catch(fail);
+  });
   window.addEventListener("hashchange", () => {
     fillForm(configFromHash(location.hash));
-    reset();
+    reset().catch(fail);
   });
   window.addEventListener("resize", () => {
-    dirty = true;
+    for (const view of VIEWS) stale.add(view);
   });
 }
 
@@ -408,8 +431,16 @@ function showStage(name, status, ms) {
 const ADVICE = {
   runtime: "The Python runtime files in this site's pyodide/ folder could not be loaded. If you host this page, copy the whole built folder, pyodide/ included, and serve it over http(s).",
   numpy: "NumPy for the in-browser Python could not be loaded from this site's pyodide/ folder. Rebuild the site with build.py and copy all of it.",
+  worker: "The page's training script (js/worker.js) could not be loaded. If you host this page, copy the whole built folder.",
   model: "The RNN package could not be loaded from this site's pyodide/ folder. Rebuild the site with build.py and copy all of it.",
 };
+
+// Anything that is not a refused input: the page says so in words, not only in the console.
+function fail(error) {
+  state.error = error.message;
+  setPhase("error");
+  showError("Something went wrong", error.message, "Reload the page to start again.");
+}
 
 async function main() {
   window.rnnDemo = Object.freeze({
@@ -421,20 +452,18 @@ async function main() {
     generalisation: () => generalisation.map((row) => ({ ...row })),
     memory: () => ({
       jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
-      wasmBytes: pyodide ? pyodide._module.HEAPU8.buffer.byteLength : null,
+      wasmBytes,
     }),
   });
-  let pyodide;
+  python = startPython(showStage);
   try {
-    ({ pyodide, seconds: state.loadSeconds } = await bootPython(showStage));
+    ({ seconds: state.loadSeconds, described } = await python.ready);
   } catch (error) {
     state.phase = "error";
     state.error = error.message;
     showError("The page could not start", error.message, ADVICE[error.stage] || ADVICE.runtime);
     return;
   }
-  python = pyodide.pyimport("rnnadd.page");
-  described = JSON.parse(python.describe());
   $("load-time").textContent = `Python, NumPy and the RNN started in ${state.loadSeconds.toFixed(1)} s, all from this site.`;
   $("load-time").hidden = false;
   buildForm();
@@ -443,9 +472,10 @@ async function main() {
   $("loading").hidden = true;
   fillForm(configFromHash(location.hash));
   // An invalid shared link shows its problems beside the fields and starts from the defaults.
-  startSession(readForm() || { ...described.defaults });
+  const config = (await readForm()) || { ...described.defaults };
+  await switchSession("create", JSON.stringify(config));
   timings.ready = performance.now();
   requestAnimationFrame(tick);
 }
 
-main();
+main().catch(fail);

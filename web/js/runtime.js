@@ -1,5 +1,6 @@
-// Starting Python: the Pyodide runtime, NumPy and the rnnadd package, all from
-// this site's own pyodide/ folder. Reports each stage and how long it took.
+// Starting Python in the training worker: the Pyodide runtime, NumPy and the
+// rnnadd package, all from this site's own pyodide/ folder. Reports each stage
+// and how long it took.
 
 export class LoadError extends Error {
   constructor(stage, detail) {
@@ -29,7 +30,7 @@ async function checkRuntimeFiles(base) {
 
 export async function bootPython(onStage) {
   const started = performance.now();
-  const base = new URL("pyodide/", document.baseURI).href;
+  const base = new URL("../pyodide/", import.meta.url).href;
   const problems = [];
   const stage = async (name, work) => {
     onStage(name, "loading", performance.now() - started);

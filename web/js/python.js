@@ -1,0 +1,41 @@
+// The page's side of the training worker: start it, follow its start-up
+// stages, and call its methods. Each call is one message there and one reply
+// back, a promise of plain values.
+
+export class PythonError extends Error {}
+
+export function startPython(onStage) {
+  const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  const pending = new Map();
+  let nextId = 0;
+  let onReady;
+  let onFailed;
+  const ready = new Promise((resolve, reject) => {
+    onReady = resolve;
+    onFailed = reject;
+  });
+  worker.onmessage = ({ data }) => {
+    if (data.stage) onStage(data.stage.name, data.stage.status, data.stage.ms);
+    else if (data.ready) onReady(data.ready);
+    else if (data.failed) onFailed(Object.assign(new Error(data.failed.message), { stage: data.failed.stage }));
+    else {
+      const { resolve, reject } = pending.get(data.id);
+      pending.delete(data.id);
+      if ("error" in data) reject(new PythonError(data.error));
+      else resolve(data.value);
+    }
+  };
+  // A worker script that cannot be fetched or parsed: the page says so instead of waiting.
+  worker.onerror = (event) => {
+    event.preventDefault();
+    onFailed(Object.assign(new Error(event.message || "js/worker.js could not be loaded."), { stage: "worker" }));
+  };
+  const call = (method, ...args) =>
+    new Promise((resolve, reject) => {
+      const id = nextId;
+      nextId += 1;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args });
+    });
+  return { ready, call };
+}
