@@ -6,6 +6,12 @@ export class PythonError extends Error {}
 
 export function startPython(onStage) {
   const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  // Chromium keeps compiled WebAssembly for the next visit when a page compiles it, not
+  // when a worker does: compile the runtime here (seconds saved on a return visit) and
+  // hand it over. A missing file is found and named by the worker itself.
+  WebAssembly.compileStreaming(fetch(new URL("../pyodide/pyodide.asm.wasm", import.meta.url)))
+    .catch(() => null)
+    .then((wasmModule) => worker.postMessage({ wasmModule }));
   const pending = new Map();
   let nextId = 0;
   let onReady;

@@ -28,7 +28,25 @@ async function checkRuntimeFiles(base) {
   if (missing.length) throw new Error(`Missing from pyodide/: ${missing.sort().join(", ")}.`);
 }
 
-export async function bootPython(onStage) {
+// Pyodide fetches and instantiates its runtime itself; this hands it a module
+// compiled elsewhere instead, without a second download, while Pyodide loads.
+function instantiateWith(wasmModule) {
+  const { fetch } = globalThis;
+  const { instantiateStreaming } = WebAssembly;
+  const isRuntime = (url) => String(url).endsWith("/pyodide.asm.wasm");
+  globalThis.fetch = (url, options) => (isRuntime(url) ? Promise.resolve(new Response()) : fetch(url, options));
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const response = await source;
+    if (response.url && !isRuntime(response.url)) return instantiateStreaming(response, imports);
+    return { module: wasmModule, instance: await WebAssembly.instantiate(wasmModule, imports) };
+  };
+  return () => {
+    globalThis.fetch = fetch;
+    WebAssembly.instantiateStreaming = instantiateStreaming;
+  };
+}
+
+export async function bootPython(onStage, wasmModule = null) {
   const started = performance.now();
   const base = new URL("../pyodide/", import.meta.url).href;
   const problems = [];
@@ -49,7 +67,12 @@ export async function bootPython(onStage) {
   const pyodide = await stage("runtime", async () => {
     await checkRuntimeFiles(base);
     const { loadPyodide } = await import(`${base}pyodide.mjs`);
-    return loadPyodide({ indexURL: base, stdout: () => {}, stderr: (line) => problems.push(line) });
+    const restore = wasmModule ? instantiateWith(wasmModule) : () => {};
+    try {
+      return await loadPyodide({ indexURL: base, stdout: () => {}, stderr: (line) => problems.push(line) });
+    } finally {
+      restore();
+    }
   });
   // loadPackage reports a failed download through errorCallback and resolves anyway;
   // the import afterwards is what proves the package is there.

@@ -53,19 +53,21 @@ function pythonMessage(error) {
   return lines[lines.length - 1].replace(/^\w+Error: /, "");
 }
 
-self.onmessage = ({ data: { id, method, args } }) => {
+function handle({ data: { id, method, args } }) {
   try {
     self.postMessage({ id, value: METHODS[method](...args) });
   } catch (error) {
     self.postMessage({ id, error: pythonMessage(error) });
   }
-};
+}
 
-async function start() {
+// The first message is the runtime's compiled WebAssembly module (or null); requests follow.
+async function start({ data: { wasmModule } }) {
+  self.onmessage = handle;
   const onStage = (name, status, ms) => self.postMessage({ stage: { name, status, ms } });
   try {
     let seconds;
-    ({ pyodide, seconds } = await bootPython(onStage));
+    ({ pyodide, seconds } = await bootPython(onStage, wasmModule));
     page = pyodide.pyimport("rnnadd.page");
     self.postMessage({ ready: { seconds, described: JSON.parse(page.describe()) } });
   } catch (error) {
@@ -73,4 +75,4 @@ async function start() {
   }
 }
 
-start();
+self.onmessage = start;
