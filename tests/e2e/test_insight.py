@@ -142,7 +142,7 @@ def test_gated_cells_train_in_the_page_like_in_cpython(page, base_url, watch):
     open_app(page, base_url, "#cell=lstm&seed=1")
     by_id(page, "speed").select_option("max")
     state = train_until(page, "window.rnnDemo.status().phase === 'solved'")
-    assert state["config"]["cell"] == "lstm" and state["exactAllPairs"] and state["step"] <= 300
+    assert state["config"]["cell"] == "lstm" and state["exactAllPairs"] and state["step"] <= 300, state
     assert losses(page)[-1] < losses(page)[0] / 5
     assert wait_for_phase(page, "solved")["solvedAt"] == state["solvedAt"]
     assert watch.errors == [] and watch.outside == []
