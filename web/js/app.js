@@ -153,14 +153,17 @@ async function useSession(config) {
   Object.assign(state, { step: 0, loss: NaN, exactAllPairs: false, solvedAt: null, stepsPerSecond: 0, error: null });
   rateWindow = [];
   lastMeasured = -Infinity;
+  hiddenView = null;
   hideError();
-  await requestFrame(0, true, true);
+  await requestFrame(0, true, false);
   // The new configuration shows together with the new session's step.
   state.config = config;
   showGeneralisation([]);
   setPhase("ready");
   const hash = hashFromConfig(config);
   if (location.hash !== hash) history.replaceState(null, "", hash);
+  // The hidden-state view follows a moment later: ready means Train can be pressed.
+  requestFrame(0, false, true).catch(fail);
 }
 
 async function reset() {
