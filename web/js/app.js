@@ -32,10 +32,10 @@ const state = {
   stepsPerSecond: 0,
   error: null,
   loadSeconds: null,
-  // Requests sent to the training worker and not yet answered.
+  // Training chunks sent to the worker and not yet answered.
   pending: 0,
 };
-let wasmBytes = null;
+let wasmBytes = null; // the worker's WebAssembly memory, as last reported
 
 // Milliseconds since navigation start, for start-up measurements.
 const timings = { ready: null, firstLossDrawn: null };

@@ -31,10 +31,13 @@ export function startPython(onStage) {
       else resolve(data.value);
     }
   };
-  // A worker script that cannot be fetched or parsed: the page says so instead of waiting.
+  // A worker that cannot be loaded, or fails later: the page says so instead of waiting.
   worker.onerror = (event) => {
     event.preventDefault();
-    onFailed(Object.assign(new Error(event.message || "js/worker.js could not be loaded."), { stage: "worker" }));
+    const error = new Error(event.message || "js/worker.js could not be loaded.");
+    onFailed(Object.assign(error, { stage: "worker" }));
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
   };
   const call = (method, ...args) =>
     new Promise((resolve, reject) => {
