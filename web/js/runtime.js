@@ -28,16 +28,19 @@ async function checkRuntimeFiles(base) {
   if (missing.length) throw new Error(`Missing from pyodide/: ${missing.sort().join(", ")}.`);
 }
 
-// Pyodide fetches and instantiates its runtime itself; this hands it a module
-// compiled elsewhere instead, without a second download, while Pyodide loads.
-function instantiateWith(wasmModule) {
+// Pyodide fetches and instantiates its runtime itself; this hands it the module the
+// page compiled instead (a promise, so that loading starts meanwhile), without a
+// second download. Without one, Pyodide fetches and compiles the file as usual.
+function instantiateWith(compiled) {
   const { fetch } = globalThis;
   const { instantiateStreaming } = WebAssembly;
   const isRuntime = (url) => String(url).endsWith("/pyodide.asm.wasm");
-  globalThis.fetch = (url, options) => (isRuntime(url) ? Promise.resolve(new Response()) : fetch(url, options));
+  globalThis.fetch = (url, options) =>
+    isRuntime(url) ? compiled.then((wasmModule) => (wasmModule ? new Response() : fetch(url, options))) : fetch(url, options);
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const response = await source;
-    if (response.url && !isRuntime(response.url)) return instantiateStreaming(response, imports);
+    const wasmModule = await compiled;
+    if (!wasmModule || !isRuntime(response.url || "/pyodide.asm.wasm")) return instantiateStreaming(response, imports);
     return { module: wasmModule, instance: await WebAssembly.instantiate(wasmModule, imports) };
   };
   return () => {
@@ -46,7 +49,7 @@ function instantiateWith(wasmModule) {
   };
 }
 
-export async function bootPython(onStage, wasmModule = null) {
+export async function bootPython(onStage, compiled = Promise.resolve(null)) {
   const started = performance.now();
   const base = new URL("../pyodide/", import.meta.url).href;
   const problems = [];
@@ -65,22 +68,28 @@ export async function bootPython(onStage, wasmModule = null) {
   };
 
   const pyodide = await stage("runtime", async () => {
-    await checkRuntimeFiles(base);
-    const { loadPyodide } = await import(`${base}pyodide.mjs`);
-    const restore = wasmModule ? instantiateWith(wasmModule) : () => {};
+    // The check and the loader's import run together; a missing file is reported by name.
+    const [checked, imported] = await Promise.allSettled([checkRuntimeFiles(base), import(`${base}pyodide.mjs`)]);
+    if (checked.status === "rejected") throw checked.reason;
+    if (imported.status === "rejected") throw imported.reason;
+    const { loadPyodide } = imported.value;
+    const restore = instantiateWith(compiled);
     try {
       return await loadPyodide({ indexURL: base, stdout: () => {}, stderr: (line) => problems.push(line) });
     } finally {
       restore();
     }
   });
-  // loadPackage reports a failed download through errorCallback and resolves anyway;
-  // the import afterwards is what proves the package is there.
-  const load = (name, module) => async () => {
-    await pyodide.loadPackage(name, { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
-    pyodide.pyimport(module);
-  };
-  await stage("numpy", load("numpy", "numpy"));
-  await stage("model", load("rnnadd", "rnnadd.page"));
+  // Both wheels download together. loadPackage reports a failed download through
+  // errorCallback and resolves anyway: the imports afterwards prove each package is there.
+  const packages = pyodide.loadPackage(["numpy", "rnnadd"], {
+    messageCallback: () => {},
+    errorCallback: (m) => problems.push(m),
+  });
+  await stage("numpy", async () => {
+    await packages;
+    pyodide.pyimport("numpy");
+  });
+  await stage("model", async () => pyodide.pyimport("rnnadd.page"));
   return { pyodide, seconds: (performance.now() - started) / 1000 };
 }

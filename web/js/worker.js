@@ -61,13 +61,11 @@ function handle({ data: { id, method, args } }) {
   }
 }
 
-// The first message is the runtime's compiled WebAssembly module (or null); requests follow.
-async function start({ data: { wasmModule } }) {
-  self.onmessage = handle;
+async function start(compiled) {
   const onStage = (name, status, ms) => self.postMessage({ stage: { name, status, ms } });
   try {
     let seconds;
-    ({ pyodide, seconds } = await bootPython(onStage, wasmModule));
+    ({ pyodide, seconds } = await bootPython(onStage, compiled));
     page = pyodide.pyimport("rnnadd.page");
     self.postMessage({ ready: { seconds, described: JSON.parse(page.describe()) } });
   } catch (error) {
@@ -75,4 +73,13 @@ async function start({ data: { wasmModule } }) {
   }
 }
 
-self.onmessage = start;
+// The page's first message is the runtime's compiled WebAssembly module (or null);
+// requests follow once Python is ready. Loading starts before the module arrives.
+start(
+  new Promise((resolve) => {
+    self.onmessage = ({ data: { wasmModule } }) => {
+      self.onmessage = handle;
+      resolve(wasmModule);
+    };
+  }),
+);
