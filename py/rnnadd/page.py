@@ -82,7 +82,6 @@ class PageTrainer:
         self.selected = self.problems[0]
         self.solved_at: int | None = None
         self.last_confirm = -math.inf
-        self.confirm_seconds = 0.0
         self.correlated_at = -math.inf
         self.correlations = np.zeros(session.config.hidden)
 
@@ -112,7 +111,7 @@ class PageTrainer:
             losses, error = diverged.losses, str(diverged)
         trained = time.perf_counter()
         result = {"step": self.session.step_count, "losses": losses.tolist(), "error": error, "measured": measure}
-        self.confirm_seconds = 0.0
+        result["confirm_ms"] = 0.0
         if measure:
             result.update(self.measure(fresh=bool(steps) and error is None))
         measured = time.perf_counter()
@@ -121,8 +120,7 @@ class PageTrainer:
             result["hidden_view"] = self.hidden_view(refresh_correlations=steps == 0)
         result["solved_at"] = self.solved_at
         result["train_ms"] = (trained - started) * 1000
-        result["measure_ms"] = (measured - trained - self.confirm_seconds) * 1000
-        result["confirm_ms"] = self.confirm_seconds * 1000
+        result["measure_ms"] = (measured - trained) * 1000 - result["confirm_ms"]
         result["detail_ms"] = (time.perf_counter() - measured) * 1000
         return result
 
@@ -137,15 +135,22 @@ class PageTrainer:
             per_bit, exact_match = sample.per_bit, sample.exact_match
         # Once solved, nothing has changed until the next step.
         exact = 1.0 if self.solved_at == session.step_count else None
+        confirm_ms = 0.0
         now = time.perf_counter()
         if exact_match == 1.0 and self.solved_at is None and now - self.last_confirm >= CONFIRM_SECONDS:
             # Every pair (or a 10,000-pair sample when wide) decides whether it is solved.
             exact = session.evaluate().exact_match
             if exact == 1.0:
                 self.solved_at = session.step_count
-            self.confirm_seconds = time.perf_counter() - now
             self.last_confirm = time.perf_counter()
-        return {"sample_exact": exact_match, "sample_per_bit": per_bit, "exact": exact, "panel": self.panel()}
+            confirm_ms = (self.last_confirm - now) * 1000
+        return {
+            "sample_exact": exact_match,
+            "sample_per_bit": per_bit,
+            "exact": exact,
+            "confirm_ms": confirm_ms,
+            "panel": self.panel(),
+        }
 
     def panel(self) -> list[dict]:
         """Target bits and output probabilities for the panel's problems, in one forward pass."""

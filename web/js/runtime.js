@@ -49,7 +49,7 @@ function instantiateWith(compiled) {
   };
 }
 
-export async function bootPython(onStage, compiled = Promise.resolve(null)) {
+export async function bootPython(onStage, compiled) {
   const started = performance.now();
   const base = new URL("../pyodide/", import.meta.url).href;
   const problems = [];
@@ -90,6 +90,6 @@ export async function bootPython(onStage, compiled = Promise.resolve(null)) {
     await packages;
     pyodide.pyimport("numpy");
   });
-  await stage("model", async () => pyodide.pyimport("rnnadd.page"));
-  return { pyodide, seconds: (performance.now() - started) / 1000 };
+  const page = await stage("model", async () => pyodide.pyimport("rnnadd.page"));
+  return { pyodide, page, seconds: (performance.now() - started) / 1000 };
 }

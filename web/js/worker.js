@@ -13,7 +13,6 @@ let trainer = null;
 let haltedRun = null;
 
 function plain(proxy) {
-  if (!proxy || typeof proxy.toJs !== "function") return proxy;
   const value = proxy.toJs({ dict_converter: Object.fromEntries });
   proxy.destroy();
   return value;
@@ -65,8 +64,7 @@ async function start(compiled) {
   const onStage = (name, status, ms) => self.postMessage({ stage: { name, status, ms } });
   try {
     let seconds;
-    ({ pyodide, seconds } = await bootPython(onStage, compiled));
-    page = pyodide.pyimport("rnnadd.page");
+    ({ pyodide, page, seconds } = await bootPython(onStage, compiled));
     self.postMessage({ ready: { seconds, described: JSON.parse(page.describe()) } });
   } catch (error) {
     self.postMessage({ failed: { stage: error.stage || "runtime", message: error.message } });
