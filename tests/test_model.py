@@ -2,8 +2,10 @@ import numpy as np
 import pytest
 from reference import forward_probs
 from rnnadd import encoding, evaluation, model
+from rnnadd.activations import ACTIVATIONS
+from rnnadd.cells import CELLS
 
-CASES = [("elman", activation, loss) for activation in model.ACTIVATIONS for loss in model.LOSSES]
+CASES = [("elman", activation, loss) for activation in ACTIVATIONS for loss in model.LOSSES]
 CASES += [(cell, "tanh", loss) for cell in ("gru", "lstm") for loss in model.LOSSES]
 
 
@@ -15,7 +17,7 @@ def random_problem(seed: int, hidden: int = 5, bits: int = 6, batch: int = 4, ce
     return params, inputs, targets
 
 
-@pytest.mark.parametrize("activation", model.ACTIVATIONS)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_forward_matches_plain_reference(activation):
     params, inputs, _ = random_problem(1)
     probs = model.forward(params, inputs, activation).probs
@@ -84,12 +86,29 @@ def test_scaled_init_is_smaller_than_uniform():
     assert not scaled.b_ih.any() and not scaled.b_ho.any()
 
 
-@pytest.mark.parametrize("activation", model.ACTIVATIONS)
+CELL_CASES = [("elman", a) for a in ACTIVATIONS] + [("gru", "tanh"), ("lstm", "tanh")]
+
+
+@pytest.mark.parametrize(("cell", "activation"), CELL_CASES)
 @pytest.mark.parametrize("bits", [2, 3, 6])
-def test_prefix_tree_evaluation_counts_like_running_every_pair(activation, bits):
+def test_prefix_tree_evaluation_counts_like_running_every_pair(cell, activation, bits):
     rng = np.random.default_rng(bits)
     for trial in range(3):
-        params = model.init_params(rng, 6, "uniform")
+        params = model.init_params(rng, 6, "uniform", cell)
         params.flat[:] = rng.normal(0, 1.5 + trial, params.flat.size)
         by_pairs = evaluation._count_right(params, activation, *evaluation._encoded(bits, 0, 0))
-        assert evaluation._count_right_by_prefix(params, activation, bits) == by_pairs
+        accuracy = evaluation.evaluate(params, activation, bits)
+        pairs = 4 ** (bits - 1)
+        assert (accuracy.per_bit * pairs * bits, accuracy.exact_match * pairs) == pytest.approx(by_pairs, abs=1e-6)
+        assert evaluation.solves(params, activation, bits) == (by_pairs[1] == pairs)
+
+
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_a_cell_resumes_from_its_end_state(cell):
+    """What the prefix-tree walk relies on: running T steps equals T1 steps, then T - T1 from where they ended."""
+    params, inputs, _ = random_problem(4, cell=cell)
+    whole, _, end = CELLS[cell].forward(params, inputs, "tanh", None)
+    first, _, middle = CELLS[cell].forward(params, inputs[:3], "tanh", None)
+    rest, _, resumed_end = CELLS[cell].forward(params, inputs[3:], "tanh", middle)
+    np.testing.assert_allclose(np.concatenate([first, rest[1:]]), whole, rtol=1e-12)
+    np.testing.assert_allclose(resumed_end, end, rtol=1e-12)

@@ -157,7 +157,7 @@ BAD_CONFIGS = [
     ("learning_rate", float("inf"), "learning_rate must be"),
     ("learning_rate", 11, "learning_rate must be"),
     ("batch_size", 0, "batch_size must be a whole number from 1 to 4096"),
-    ("clip", -1.0, r"clip must be a number in \[0, 1e\+06\]"),
+    ("clip", -1.0, r"clip must be a number in \[0, 1000000\], got -1.0"),
     ("seed", -1, "seed must be a whole number from 0 to 4294967295"),
     ("seed", True, "seed must be"),
 ]

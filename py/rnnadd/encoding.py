@@ -109,3 +109,16 @@ def batches(rng: np.random.Generator, batch_size: int, bits: int) -> Iterator[tu
     while True:
         inputs, targets = random_batches(rng, 1, batch_size, bits)
         yield inputs[0], targets[0]
+
+
+MAX_OPERAND = 2**MAX_BITS - 1
+
+
+def parse_operand(name: str, text: str) -> int:
+    """An operand typed by a person: decimal digits 0-9 only, from 0 to 2^64 - 1."""
+    text = str(text).strip()
+    # ASCII digits only: int() would also take "²"-like or Arabic-Indic digits, and 5,000 digits would be slow.
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_OPERAND)) or int(text) > MAX_OPERAND:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise ValueError(f"{name} must be a whole number from 0 to {MAX_OPERAND} (2^64 - 1), got {shown!r}")
+    return int(text)

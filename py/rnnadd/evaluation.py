@@ -1,15 +1,20 @@
-"""How well given weights add: per-bit and exact-match accuracy at any width."""
+"""How well given weights add: per-bit and exact-match accuracy at any width, and "solved"."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from . import encoding, model
+from .cells import CELLS
 
 MAX_EXHAUSTIVE_PAIRS = 65_536
+SOLVED_SAMPLE = 10_000  # pairs that decide "solved" where there are too many to check them all
 # Work arrays stay below this many floats (32 MB), whatever the hidden size.
 MAX_WORK_FLOATS = 2**22
+# Pairs checked first when deciding "solved": one wrong among them settles it cheaply.
+QUICK_PAIRS = 64
 
 
 @dataclass(frozen=True)
@@ -21,19 +26,45 @@ class Accuracy:
     exact_match: float
 
 
-def evaluate(params: model.Params, activation: str, bits: int, sample: int = 10_000, seed: int = 0) -> Accuracy:
+def evaluate(params: model.Params, activation: str, bits: int, sample: int = SOLVED_SAMPLE, seed: int = 0) -> Accuracy:
     """Every operand pair when there are at most 65,536 of them, else `sample` seeded pairs."""
     bits = encoding.check_bits(bits)
     if isinstance(sample, bool) or not isinstance(sample, int) or not 1 <= sample <= 1_000_000:
         raise ValueError(f"sample must be a whole number from 1 to 1000000, got {sample!r}")
     pairs = 4 ** (bits - 1)
-    if pairs <= MAX_EXHAUSTIVE_PAIRS:
-        if params.cell == "elman" and pairs * params.hidden <= MAX_WORK_FLOATS:
-            bits_right, sums_right = _count_right_by_prefix(params, activation, bits)
-        else:
-            bits_right, sums_right = _count_right(params, activation, *_encoded(bits, 0, 0))
-        return Accuracy(bits, pairs, True, bits_right / (pairs * bits), sums_right / pairs)
-    return evaluate_sample(params, activation, bits, sample, seed)
+    if pairs > MAX_EXHAUSTIVE_PAIRS:
+        return evaluate_sample(params, activation, bits, sample, seed)
+    if not _tree_fits(params, bits):
+        bits_right, sums_right = _count_right(params, activation, *_encoded(bits, 0, 0))
+    else:
+        bits_right = sums_right = 0
+        for right, all_right, pairs_per_node in _prefix_tree(params, activation, bits):
+            bits_right += int(np.count_nonzero(right)) * pairs_per_node
+            sums_right = int(np.count_nonzero(all_right))  # the last level's nodes are whole sums
+    return Accuracy(bits, pairs, True, bits_right / (pairs * bits), sums_right / pairs)
+
+
+def wider_widths(bits: int) -> list[int]:
+    """The widths that show whether addition learnt at `bits` carries over to longer numbers."""
+    return sorted({min(2 * bits, encoding.MAX_BITS), min(4 * bits, encoding.MAX_BITS), encoding.MAX_BITS} - {bits})
+
+
+def solves(params: model.Params, activation: str, bits: int) -> bool:
+    """Whether the network adds every pair right: the one meaning of "solved", in the CLI and the page.
+
+    Every pair when there are at most 65,536, else 10,000 seeded pairs: exactly
+    where `evaluate(...).exact_match == 1`, but a few pairs are tried first and
+    it stops at the first wrong sum, so an unsolved network costs little.
+    """
+    if _count_right(params, activation, *_encoded(bits, QUICK_PAIRS, 1))[1] < QUICK_PAIRS:
+        return False
+    if 4 ** (bits - 1) > MAX_EXHAUSTIVE_PAIRS:
+        return _count_right(params, activation, *_encoded(bits, SOLVED_SAMPLE, 0), stop_at_wrong=True)[1] == (
+            SOLVED_SAMPLE
+        )
+    if not _tree_fits(params, bits):
+        return _count_right(params, activation, *_encoded(bits, 0, 0), stop_at_wrong=True)[1] == 4 ** (bits - 1)
+    return all(all_right.all() for _, all_right, _ in _prefix_tree(params, activation, bits))
 
 
 def evaluate_sample(params: model.Params, activation: str, bits: int, sample: int, seed: int) -> Accuracy:
@@ -55,53 +86,57 @@ def _encoded(bits: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]
     return inputs, targets
 
 
-def _count_right(params: model.Params, activation: str, inputs: np.ndarray, targets: np.ndarray) -> tuple[int, int]:
+def _count_right(
+    params: model.Params, activation: str, inputs: np.ndarray, targets: np.ndarray, stop_at_wrong: bool = False
+) -> tuple[int, int]:
     """(bits right, sums right) by forward passes over chunks of the pairs."""
     bits, pairs = targets.shape
-    chunk = max(1, MAX_WORK_FLOATS // ((bits + 1) * params.hidden))
+    chunk = max(1, MAX_WORK_FLOATS // ((bits + 1) * params.hidden * CELLS[params.cell].GATES))
     bits_right = sums_right = 0
     for start in range(0, pairs, chunk):
         logits = model.forward(params, inputs[:, start : start + chunk], activation).logits
         right = (logits > 0) == (targets[:, start : start + chunk] > 0.5)
-        bits_right += int(right.sum())
-        sums_right += int(right.all(axis=0).sum())
+        bits_right += int(np.count_nonzero(right))
+        sums = int(np.count_nonzero(right.all(axis=0)))
+        sums_right += sums
+        if stop_at_wrong and sums < right.shape[1]:
+            break
     return bits_right, sums_right
 
 
 # The four (a bit, b bit) inputs a time step can bring.
-_A_BIT = np.array([0, 0, 1, 1])
-_B_BIT = np.array([0, 1, 0, 1])
+_SYMBOLS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
 
-def _count_right_by_prefix(params: model.Params, activation: str, bits: int) -> tuple[int, int]:
-    """(bits right, sums right) over every pair, walking the tree of shared low-bit prefixes.
+def _tree_fits(params: model.Params, bits: int) -> bool:
+    cell = CELLS[params.cell]
+    return 4 ** (bits - 1) * params.hidden * (cell.GATES + cell.STATE) <= MAX_WORK_FLOATS
+
+
+def _prefix_tree(params: model.Params, activation: str, bits: int) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
+    """Every operand pair's sum, bit by bit, through the tree of shared low-bit prefixes.
 
     The state after t steps depends only on the low t bits of a and b, so all
     pairs sharing them share that work: the tree has about 4/3 as many nodes as
     there are pairs, where running each pair separately costs `bits` times as many.
+    Yields per bit, one entry per node: whether its bit is right, whether all its
+    bits so far are, and how many pairs the node stands for.
     """
-    input_drive = np.stack([_A_BIT, _B_BIT], axis=1) @ params.w_ih
-    hidden = np.zeros((1, params.hidden))
+    cell = CELLS[params.cell]
+    state = np.zeros((1, cell.STATE * params.hidden))
     carry = np.zeros(1, dtype=np.int64)
     all_right = np.ones(1, dtype=bool)
-    bits_right = 0
     for t in range(bits):
         # Operands are below 2^(bits-1), so their top bits are both 0.
-        choices = slice(0, 1) if t == bits - 1 else slice(0, 4)
-        drive = hidden @ params.w_hh + params.b_ih
-        z = drive[:, None, :] + input_drive[None, choices, :]
-        hidden = model.activate(z.reshape(-1, params.hidden), activation)
-        a_bit = np.tile(_A_BIT[choices], carry.size)
-        b_bit = np.tile(_B_BIT[choices], carry.size)
-        carry_in = np.repeat(carry, z.shape[1])
-        target = a_bit ^ b_bit ^ carry_in
+        symbols = _SYMBOLS[:1] if t == bits - 1 else _SYMBOLS
+        inputs = np.tile(symbols, (carry.size, 1))
+        hidden, _, state = cell.forward(params, inputs[None], activation, np.repeat(state, len(symbols), axis=0))
+        a_bit, b_bit = inputs[:, 0].astype(np.int64), inputs[:, 1].astype(np.int64)
+        carry_in = np.repeat(carry, len(symbols))
         carry = (a_bit & b_bit) | (carry_in & (a_bit ^ b_bit))
-        logits = hidden @ params.w_ho[:, 0] + params.b_ho[0]
-        right = (logits > 0) == (target == 1)
-        pairs_below = 4 ** max(bits - 2 - t, 0)
-        bits_right += int(right.sum()) * pairs_below
-        all_right = np.repeat(all_right, z.shape[1]) & right
-    return bits_right, int(all_right.sum())
+        right = (model.output_logits(params, hidden[1]) > 0) == ((a_bit ^ b_bit ^ carry_in) == 1)
+        all_right = np.repeat(all_right, len(symbols)) & right
+        yield right, all_right, 4 ** max(bits - 2 - t, 0)
 
 
 def carries(inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ moments, random generator, step count) round-trips through `snapshot()` /
 bit-identically.
 """
 
+import json
 import math
 from dataclasses import asdict, dataclass, fields
 from typing import ClassVar
@@ -14,11 +15,22 @@ from typing import ClassVar
 import numpy as np
 
 from . import encoding, evaluation, model, optim
+from .activations import ACTIVATIONS
+from .cells import CELLS, label
 
 SNAPSHOT_FORMAT = "rnnadd-session"
 SNAPSHOT_VERSION = 1
 MAX_STEPS_PER_CALL = 1_000_000
 BATCH_CHUNK_FLOATS = 2**18
+
+
+def _number(value: float) -> str:
+    """Whole numbers as whole numbers (4294967295, not 4.29497e+09)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _interval(low: float, high: float, low_open: bool) -> str:
+    return f"{'(' if low_open else '['}{_number(low)}, {_number(high)}]"
 
 
 def _check_int(field: str, value, low: int, high: int) -> int:
@@ -31,8 +43,7 @@ def _check_float(field: str, value, low: float, high: float, low_open: bool) -> 
     ok = isinstance(value, (int, float, np.floating)) and not isinstance(value, bool)
     ok = ok and math.isfinite(value) and (low < value if low_open else low <= value) and value <= high
     if not ok:
-        interval = f"({low:g}, {high:g}]" if low_open else f"[{low:g}, {high:g}]"
-        raise ValueError(f"{field} must be a number in {interval}, got {value!r}")
+        raise ValueError(f"{field} must be a number in {_interval(low, high, low_open)}, got {value!r}")
     return float(value)
 
 
@@ -61,11 +72,11 @@ class Config:
     # (low, high) for numbers, a tuple of names for choices.
     RANGES: ClassVar[dict[str, tuple]] = {
         "bits": (encoding.MIN_BITS, encoding.MAX_BITS),
-        "cell": model.CELLS,
+        "cell": tuple(CELLS),
         "hidden": (1, 1024),
-        "activation": model.ACTIVATIONS,
+        "activation": tuple(ACTIVATIONS),
         "init": model.INITS,
-        "loss": model.LOSSES,
+        "loss": tuple(model.LOSSES),
         "optimizer": optim.OPTIMIZERS,
         "learning_rate": (0.0, 10.0),
         "batch_size": (1, 4096),
@@ -73,15 +84,26 @@ class Config:
         "seed": (0, 2**32 - 1),
     }
 
+    # Numbers that must lie above their low end, not on it.
+    LOW_OPEN: ClassVar[frozenset[str]] = frozenset({"learning_rate"})
+
+    @classmethod
+    def allowed(cls, name: str) -> str:
+        """What `name` may be, in the words its error message uses."""
+        allowed = cls.RANGES[name]
+        if isinstance(allowed[0], str):
+            return f"one of {', '.join(allowed)}"
+        if isinstance(allowed[0], float):
+            return f"a number in {_interval(*allowed, name in cls.LOW_OPEN)}"
+        return f"a whole number from {allowed[0]} to {allowed[1]}"
+
     def __post_init__(self) -> None:
         for name, allowed in self.RANGES.items():
             value = getattr(self, name)
             if isinstance(allowed[0], str):
                 checked = _check_choice(name, value, allowed)
-            elif name == "learning_rate":
-                checked = _check_float(name, value, *allowed, low_open=True)
-            elif name == "clip":
-                checked = _check_float(name, value, *allowed, low_open=False)
+            elif isinstance(allowed[0], float):
+                checked = _check_float(name, value, *allowed, low_open=name in self.LOW_OPEN)
             else:
                 checked = _check_int(name, value, *allowed)
             object.__setattr__(self, name, checked)
@@ -98,6 +120,23 @@ class Config:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def units(self) -> str:
+        """The network in a few words, for people: "16 tanh units"."""
+        return f"{self.hidden} {label(self.cell, self.activation)} units"
+
+
+@dataclass(frozen=True)
+class Answer:
+    a: int
+    b: int
+    bits: int
+    probs: np.ndarray  # the probability of a 1 for each bit of the sum, least significant first
+    answer: int
+
+    @property
+    def right(self) -> bool:
+        return self.answer == self.a + self.b
 
 
 class DivergenceError(FloatingPointError):
@@ -125,6 +164,7 @@ class Session:
         self.optimizer_state = optim.initial_state(config.optimizer, self.params.flat.size)
         self.step_count = 0
         self.last_batch_accuracy: tuple[float, float] | None = None
+        self._solved: tuple[int, bool] | None = None  # (step, answer): weights change only by stepping
 
     def step(self, n: int = 1) -> np.ndarray:
         """Run n training steps on fresh random batches; returns their n losses.
@@ -149,9 +189,9 @@ class Session:
                 for i in range(steps):
                     loss, cause = self._train_on(inputs[i], targets[i])
                     if cause:
-                        # Rewind the generator to just after the last good step's batch.
+                        # Leave the generator just after the last good step's batch: draw those again.
                         self.rng.bit_generator.state = rng_state
-                        self.rng.bit_generator.random_raw(2 * c.batch_size * i)
+                        encoding.random_batches(self.rng, i, c.batch_size, c.bits)
                         raise DivergenceError(self.step_count + 1, cause, losses[: start + i].copy())
                     losses[start + i] = loss
         if self._pairs:
@@ -185,9 +225,25 @@ class Session:
 
     # -- evaluation -------------------------------------------------------
 
-    def evaluate(self, bits: int | None = None, sample: int = 10_000, seed: int = 0) -> evaluation.Accuracy:
+    def evaluate(
+        self, bits: int | None = None, sample: int = evaluation.SOLVED_SAMPLE, seed: int = 0
+    ) -> evaluation.Accuracy:
         """Accuracy at `bits` (default: the trained width); wider tests length generalisation."""
         return evaluation.evaluate(self.params, self.config.activation, bits or self.config.bits, sample, seed)
+
+    def solved(self) -> bool:
+        """Every pair right at the trained width (see evaluation.solves); asked twice, computed once."""
+        if self._solved is None or self._solved[0] != self.step_count:
+            self._solved = (self.step_count, evaluation.solves(self.params, self.config.activation, self.config.bits))
+        return self._solved[1]
+
+    def ask(self, a: int, b: int, bits: int | None = None) -> "Answer":
+        """The network's answer for a + b, at `bits` (default: the trained width, or as wide as the sum needs)."""
+        if bits is None:
+            encoding.check_operands(a, b, encoding.MAX_BITS)
+            bits = max(self.config.bits, (a + b).bit_length())
+        probs = self.probabilities(a, b, bits)
+        return Answer(a, b, bits, probs, encoding.bits_to_int(encoding.probs_to_bits(probs)))
 
     def _single(self, a: int, b: int, bits: int | None) -> model.Trace:
         width = self.config.bits if bits is None else encoding.check_bits(bits)
@@ -223,6 +279,17 @@ class Session:
                 "uinteger": rng["uinteger"],
             },
         }
+
+    @classmethod
+    def from_json(cls, text: str) -> "Session":
+        """A session from the text of a saved file; anything else raises ValueError saying why."""
+        try:
+            snapshot = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"not a saved session: not valid JSON ({error.msg} at line {error.lineno})") from None
+        except RecursionError:
+            raise ValueError("not a saved session: its JSON is nested too deeply") from None
+        return cls.from_snapshot(snapshot)
 
     @classmethod
     def from_snapshot(cls, snapshot: dict) -> "Session":

@@ -1,0 +1,27 @@
+"""The recurrent cells, one module each, all with one signature.
+
+A cell module has:
+    GATES            weight blocks side by side in w_ih (2, G*H), w_hh (H, G*H), b_ih (G*H)
+    STATE            blocks of H numbers a cell carries from step to step (the LSTM: h and c)
+    LABEL            how the page and the CLI name its units ("{activation}" is filled in)
+    initial_biases(hidden) -> b_ih at the start
+    hidden_range(activation) -> (low, high) of its hidden values, high None when unbounded
+    forward(params, inputs, activation, start) -> (hidden (T+1, B, H), cache, end state (B, STATE*H))
+    backward(params, inputs, hidden, cache, d_hidden, activation, grads)   writes w_ih, b_ih, w_hh
+
+`start` is the state to begin from (None: zeros), so that a walk over shared
+prefixes can resume a cell where it stopped. `activation` names the Elman
+cell's activation; gated cells have their own and ignore it.
+Adding a cell is one module like these and one entry in CELLS.
+"""
+
+from types import ModuleType
+
+from . import elman, gru, lstm
+
+CELLS: dict[str, ModuleType] = {"elman": elman, "gru": gru, "lstm": lstm}
+
+
+def label(cell: str, activation: str) -> str:
+    """The units' name for people: "tanh" for an Elman cell, "GRU" for a GRU."""
+    return CELLS[cell].LABEL.format(activation=activation)

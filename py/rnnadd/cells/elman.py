@@ -1,0 +1,49 @@
+"""The notebook's cell: an Elman RNN, h_t = act(x_t W_ih + h_{t-1} W_hh + b)."""
+
+import numpy as np
+
+from ..activations import ACTIVATIONS
+from . import sums
+from .sums import product
+
+GATES = 1
+STATE = 1
+LABEL = "{activation}"
+
+
+def hidden_range(activation: str) -> tuple[float, float | None]:
+    """Where hidden values lie (None: unbounded above), for the views."""
+    return ACTIVATIONS[activation].low, ACTIVATIONS[activation].high
+
+
+def initial_biases(hidden: int) -> np.ndarray:
+    return np.zeros(hidden)
+
+
+def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None):
+    act = ACTIVATIONS[activation].value
+    steps, batch, _ = inputs.shape
+    # The input drive has no recurrence, so every time step goes in one product.
+    drive = product(inputs.reshape(-1, inputs.shape[-1]), params.w_ih).reshape(steps, batch, -1)
+    drive += params.b_ih
+    hidden = np.empty((steps + 1, batch, params.hidden))
+    hidden[0] = 0.0 if start is None else start
+    w_hh = params.w_hh
+    for t in range(steps):
+        act(drive[t] + product(hidden[t], w_hh), hidden[t + 1])
+    return hidden, None, hidden[-1]
+
+
+def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None:
+    slope = ACTIVATIONS[activation].slope(hidden[1:])
+    w_hh_t = params.w_hh.T.copy()
+    # d loss / d z_t = (d_hidden[t] + d loss / d z_{t+1} @ W_hh.T) * act'(z_t), backwards in time.
+    d_z = np.empty_like(slope)
+    np.multiply(d_hidden[-1], slope[-1], out=d_z[-1])
+    for t in range(len(slope) - 2, -1, -1):
+        product(d_z[t + 1], w_hh_t, out=d_z[t])
+        d_z[t] += d_hidden[t]
+        d_z[t] *= slope[t]
+    grads.w_hh[...] = sums.over_steps(hidden[:-1], d_z)
+    grads.w_ih[...] = sums.over_steps(inputs, d_z)
+    grads.b_ih[...] = sums.columns(d_z)

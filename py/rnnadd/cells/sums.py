@@ -1,0 +1,20 @@
+"""Products and sums over time and batch that the cells' passes share."""
+
+import sys
+
+import numpy as np
+
+# CPython's np.dot reaches BLAS with less overhead than matmul (1.4 vs 1.9 us for 32x16 by 16x16);
+# Pyodide's NumPy has no BLAS, and there matmul's own loop is the faster (88 vs 97 us for a step's sums).
+product = np.matmul if sys.platform == "emscripten" else np.dot
+
+
+def over_steps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sum over all time steps and examples of the outer products a[t, n] x b[t, n]."""
+    return product(a.reshape(-1, a.shape[-1]).T, b.reshape(-1, b.shape[-1]))
+
+
+def columns(a: np.ndarray) -> np.ndarray:
+    """Sum over all time steps and examples; a product with ones beats ndarray.sum on small arrays."""
+    rows = a.reshape(-1, a.shape[-1])
+    return product(np.ones(rows.shape[0]), rows)
