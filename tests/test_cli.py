@@ -59,7 +59,9 @@ def test_load_resumes_the_saved_session(weights, tmp_path):
         (["train", "--learning-rate", "nan"], "learning_rate must be a number in (0, 10], got nan"),
         (["train", "--activation", "softmax"], "activation must be one of sigmoid, tanh, relu"),
         (["train", "--batch-size", "x"], "argument --batch-size: invalid int value: 'x'"),
-        (["train", "--steps", "0"], "--steps must be 1 or more"),
+        (["train", "--steps", "0"], "--steps must be a whole number from 1 to 1000000, got 0"),
+        (["train", "--eval-every", "2000000"], "--eval-every must be a whole number from 1 to 1000000, got 2000000"),
+        (["train", "--learning-rate", "-inf"], "learning_rate must be a number in (0, 10], got -inf"),
         (["add", "1", "2", "--weights", "/nonexistent.json"], "cannot read /nonexistent.json"),
     ],
 )
@@ -71,12 +73,14 @@ def test_bad_input_exits_non_zero_with_one_readable_line(args, message):
 
 
 def test_bad_add_requests(weights, tmp_path):
-    assert "a must be 0 or more" in run("add", "-3", "2", "--weights", str(weights)).stderr
+    assert "a must be a whole number from 0 to 18446744073709551615 (2^64 - 1), got '-3'" in (
+        run("add", "-3", "2", "--weights", str(weights)).stderr
+    )
     assert "a + b must be below 2^64" in run("add", str(2**63), str(2**63), "--weights", str(weights)).stderr
     assert "a + b must be below 2^8" in run("add", "200", "100", "--bits", "8", "--weights", str(weights)).stderr
     broken = tmp_path / "broken.json"
     broken.write_text(weights.read_text()[:100])
-    assert "is not valid JSON" in run("add", "1", "2", "--weights", str(broken)).stderr
+    assert f"{broken}: not a saved session: not valid JSON" in run("add", "1", "2", "--weights", str(broken)).stderr
     changed = json.loads(weights.read_text())
     changed["params"] = changed["params"][:-1]
     broken.write_text(json.dumps(changed))

@@ -1,23 +1,55 @@
 """Command line: `python -m rnnadd train ...` and `python -m rnnadd add A B --weights FILE`."""
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import fields
 from pathlib import Path
 from typing import TextIO
 
-from . import encoding
-from .session import Config, DivergenceError, Session
+from . import encoding, evaluation
+from .session import MAX_STEPS_PER_CALL, Config, DivergenceError, Session
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
+# The longest a training chunk should take, so that progress and Ctrl-C are seen promptly.
+CHUNK_SECONDS = 0.25
+PROGRESS_SECONDS = 1.0
+# The largest session any accepted configuration saves is about 330 MB of JSON; this leaves room.
+MAX_SESSION_BYTES = 400_000_000
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         # One readable line instead of argparse's usage block.
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _value_flags(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        flag
+        for action in parser._actions
+        for flag in action.option_strings
+        if action.nargs is None and not isinstance(action, argparse._StoreConstAction)
+    }
+
+
+def _attach_negative_values(argv: list[str], flags: set[str]) -> list[str]:
+    """`--learning-rate -inf` as `--learning-rate=-inf`: argparse takes "-inf" for an option."""
+    joined, i = [], 0
+    while i < len(argv):
+        if argv[i] in flags and i + 1 < len(argv) and argv[i + 1].startswith("-") and argv[i + 1] not in flags:
+            joined.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            joined.append(argv[i])
+            i += 1
+    return joined
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,66 +59,182 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a network, showing progress")
     defaults = Config()
     for field in fields(Config):
-        allowed = Config.RANGES[field.name]
-        hint = f"one of {', '.join(allowed)}" if isinstance(allowed[0], str) else f"{allowed[0]:g} to {allowed[1]:g}"
         train.add_argument(
             "--" + field.name.replace("_", "-"),
             type=FIELD_TYPES[field.type if isinstance(field.type, str) else field.type.__name__],
             default=None,
-            help=f"{hint} (default {getattr(defaults, field.name)})",
+            help=f"{Config.allowed(field.name)} (default {getattr(defaults, field.name)})",
         )
-    train.add_argument("--steps", type=int, default=5000, help="most steps to run (default 5000)")
-    train.add_argument("--eval-every", type=int, default=10, help="steps between accuracy checks (default 10)")
+    train.add_argument("--steps", type=int, default=5000, help=f"most steps to run, 1 to {MAX_STEPS_PER_CALL}")
+    train.add_argument(
+        "--eval-every", type=int, default=10, help=f"steps between checks for solved, 1 to {MAX_STEPS_PER_CALL}"
+    )
     train.add_argument("--keep-going", action="store_true", help="run all --steps even once solved")
     train.add_argument("--save", type=Path, help="write the trained session to this JSON file")
     train.add_argument("--load", type=Path, help="resume the session saved in this JSON file")
 
     add = commands.add_parser("add", help="ask a trained network for a + b")
-    add.add_argument("a", type=int)
-    add.add_argument("b", type=int)
+    add.add_argument("a", help=f"0 to {encoding.MAX_OPERAND}")
+    add.add_argument("b", help=f"0 to {encoding.MAX_OPERAND}")
     add.add_argument("--weights", type=Path, required=True, help="a JSON file written by train --save")
     add.add_argument("--bits", type=int, help="width to add at (default: the trained width, wider if needed)")
     return parser
 
 
 def load_session(path: Path) -> Session:
+    """A saved session from a file; every failure is a ValueError naming the file."""
     try:
-        text = path.read_text()
+        size = path.stat().st_size
+        if size > MAX_SESSION_BYTES:
+            raise ValueError(
+                f"{path}: not a saved session: {size:,} bytes, more than the largest session "
+                f"({MAX_SESSION_BYTES:,} bytes)"
+            )
+        data = path.read_bytes()
     except OSError as error:
         raise ValueError(f"cannot read {path}: {error.strerror}") from None
     try:
-        snapshot = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{path} is not valid JSON ({error.msg} at line {error.lineno})") from None
-    return Session.from_snapshot(snapshot)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a saved session: not UTF-8 text (a binary file?)") from None
+    try:
+        return Session.from_json(text)
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
 
 
-def _check_positive(name: str, value: int) -> None:
-    if value < 1:
-        raise ValueError(f"{name} must be 1 or more, got {value}")
+def _check_count(flag: str, value: int) -> None:
+    if not 1 <= value <= MAX_STEPS_PER_CALL:
+        raise ValueError(f"{flag} must be a whole number from 1 to {MAX_STEPS_PER_CALL}, got {value}")
+
+
+def check_writable(path: Path) -> None:
+    """Refuses, before any training, a save path that cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ValueError(f"--save {path}: is a folder; give a file name")
+    if not folder.is_dir():
+        raise ValueError(f"--save {path}: the folder {folder} does not exist")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".rnnadd-check-"):
+            pass
+    except OSError as error:
+        raise ValueError(f"--save {path}: cannot write in {folder}: {error.strerror}") from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """The whole file or nothing: a temporary file in the same folder, then a rename."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def save(session: Session, path: Path, out: TextIO) -> bool:
+    """Writes the session to `path`, or, when that fails, to a fallback file that it names."""
+    text = json.dumps(session.snapshot())
+    try:
+        write_atomically(path, text)
+        out.write(f"saved to {path}\n")
+        return True
+    except OSError as error:
+        print(f"rnnadd: cannot save to {path}: {error.strerror}", file=sys.stderr)
+    name = f"rnnadd-session-step{session.step_count}-{int(time.time())}.json"
+    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
+        try:
+            write_atomically(folder / name, text)
+            print(f"rnnadd: the session was saved to {folder / name} instead", file=sys.stderr)
+            return False
+        except OSError:
+            continue
+    print("rnnadd: the session could not be saved anywhere", file=sys.stderr)
+    return False
 
 
 class _Progress:
-    """One status line, rewritten in place on a terminal and printed now and then otherwise."""
+    """The status line: rewritten in place on a terminal, printed every second otherwise.
 
-    def __init__(self, out: TextIO) -> None:
+    A thread shows it while a step runs, so that even a step that takes minutes
+    shows signs of life.
+    """
+
+    def __init__(self, out: TextIO, session: Session) -> None:
         self.out = out
         self.live = out.isatty()
-        self.last_print = 0.0
+        self.session = session
+        self.started = time.perf_counter()
+        self.first_step = session.step_count
+        self.loss: float | None = None
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
 
-    def show(self, text: str, final: bool = False) -> None:
-        now = time.perf_counter()
-        if self.live:
-            self.out.write("\r" + text.ljust(78) + ("\n" if final else ""))
+    def __enter__(self) -> "_Progress":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        while not self.done.wait(PROGRESS_SECONDS):
+            self.show()
+
+    def line(self) -> str:
+        session = self.session
+        steps = session.step_count - self.first_step
+        seconds = time.perf_counter() - self.started
+        parts = [f"step {session.step_count:>6}"]
+        if self.loss is not None:
+            parts.append(f"loss {self.loss:.4f}")
+        if session.last_batch_accuracy is not None:
+            per_bit, exact = session.last_batch_accuracy
+            parts.append(f"exact {exact:7.2%}  bits {per_bit:7.2%} (recent batches)")
+        if steps:
+            parts.append(f"{steps / seconds:,.1f} steps/s  {1000 * seconds / steps:,.1f} ms/step")
+        else:
+            parts.append(f"first step running for {seconds:.0f} s")
+        return "  ".join(parts)
+
+    def show(self, final: bool = False) -> None:
+        with self.lock:
+            text = self.line()
+            if self.live:
+                self.out.write("\r" + text.ljust(78) + ("\n" if final else ""))
+            else:
+                self.out.write(text + "\n")
             self.out.flush()
-        elif final or now - self.last_print >= 1.0:
-            self.out.write(text + "\n")
-            self.last_print = now
+
+
+class _StopRequest:
+    """Ctrl-C ends training at the end of the current step; a second one interrupts at once."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __enter__(self) -> "_StopRequest":
+        self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.requested = True
+        signal.signal(signal.SIGINT, self.previous)
+
+    def __exit__(self, *exc) -> None:
+        signal.signal(signal.SIGINT, self.previous)
 
 
 def train(args: argparse.Namespace, out: TextIO) -> int:
-    _check_positive("--steps", args.steps)
-    _check_positive("--eval-every", args.eval_every)
+    _check_count("--steps", args.steps)
+    _check_count("--eval-every", args.eval_every)
     given = {f.name: getattr(args, f.name) for f in fields(Config) if getattr(args, f.name) is not None}
     if args.load:
         if given:
@@ -96,74 +244,78 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
         session = load_session(args.load)
     else:
         session = Session(Config(**given))
+    if args.save:
+        check_writable(args.save)
     c = session.config
     out.write(
-        f"training {c.bits}-bit addition: {c.hidden} {c.activation if c.cell == 'elman' else c.cell} units, "
-        f"{c.optimizer} lr {c.learning_rate:g}, "
+        f"training {c.bits}-bit addition: {c.units()}, {c.optimizer} lr {c.learning_rate:g}, "
         f"{c.loss} loss, batch {c.batch_size}, seed {c.seed}\n"
     )
-    progress = _Progress(out)
     started = time.perf_counter()
-    trained = 0
-    accuracy = session.evaluate()
-    try:
-        while trained < args.steps:
-            losses = session.step(min(args.eval_every, args.steps - trained))
-            trained += losses.size
-            accuracy = session.evaluate()
-            rate = trained / max(time.perf_counter() - started, 1e-9)
-            progress.show(
-                f"step {session.step_count:>6}  loss {losses[-1]:.4f}  exact {accuracy.exact_match:7.2%}  "
-                f"bits {accuracy.per_bit:7.2%}  {rate:,.0f} steps/s"
-            )
-            if accuracy.exact_match == 1.0 and not args.keep_going:
-                break
-    except DivergenceError as error:
-        progress.show(f"step {session.step_count:>6}  diverged", final=True)
-        out.write(f"{error}\n")
-        _save(session, args.save, out)
-        return 1
+    trained, solved, since_check, step_seconds = 0, False, 0, None
+    with _Progress(out, session) as progress, _StopRequest() as stop:
+        try:
+            while trained < args.steps and not stop.requested:
+                # Chunks of about CHUNK_SECONDS, one step alone first to measure.
+                chunk = 1 if step_seconds is None else max(1, int(CHUNK_SECONDS / step_seconds))
+                chunk = min(chunk, args.steps - trained, args.eval_every - since_check)
+                chunk_started = time.perf_counter()
+                losses = session.step(chunk)
+                step_seconds = (time.perf_counter() - chunk_started) / chunk
+                trained += chunk
+                since_check += chunk
+                progress.loss = float(losses[-1])
+                if since_check == args.eval_every:
+                    since_check = 0
+                    solved = session.solved()
+                    if solved and not args.keep_going:
+                        break
+        except DivergenceError as error:
+            progress.show(final=True)
+            out.write(f"{error}\n")
+            if args.save:
+                save(session, args.save, out)
+            return 1
+        progress.show(final=True)
+    if stop.requested:
+        out.write(f"stopped at step {session.step_count} (Ctrl-C)\n")
+        if args.save:
+            save(session, args.save, out)
+        return 130
     seconds = time.perf_counter() - started
-    progress.show(f"step {session.step_count:>6}  exact {accuracy.exact_match:.2%}", final=True)
+    accuracy = session.evaluate()
     scope = "every operand pair" if accuracy.exhaustive else f"{accuracy.pairs:,} sampled pairs"
     out.write(
         f"{'solved' if accuracy.exact_match == 1.0 else 'not solved'} after {session.step_count} steps "
         f"({trained} this run, {seconds:.2f} s): exact-match {accuracy.exact_match:.2%}, "
         f"per-bit {accuracy.per_bit:.2%} on {scope}\n"
     )
-    for bits in sorted({min(2 * c.bits, 64), min(4 * c.bits, 64), 64} - {c.bits}):
+    for bits in evaluation.wider_widths(c.bits):
         wide = session.evaluate(bits=bits)
         out.write(f"  same weights at {bits} bits: exact-match {wide.exact_match:.2%} on {wide.pairs:,} pairs\n")
-    _save(session, args.save, out)
+    if args.save and not save(session, args.save, out):
+        return 1
     return 0
 
 
-def _save(session: Session, path: Path | None, out: TextIO) -> None:
-    if path:
-        path.write_text(json.dumps(session.snapshot()))
-        out.write(f"saved to {path}\n")
-
-
 def add(args: argparse.Namespace, out: TextIO) -> int:
+    a, b = encoding.parse_operand("a", args.a), encoding.parse_operand("b", args.b)
     session = load_session(args.weights)
-    for name in ("a", "b"):
-        if getattr(args, name) < 0:
-            raise ValueError(f"{name} must be 0 or more, got {getattr(args, name)}")
-    needed = max(session.config.bits, (args.a + args.b).bit_length())
-    bits = encoding.check_bits(args.bits if args.bits is not None else min(needed, encoding.MAX_BITS))
-    probs = session.probabilities(args.a, args.b, bits)
-    answer = encoding.bits_to_int(encoding.probs_to_bits(probs))
-    truth = args.a + args.b
-    bit_text = "".join(str(int(p > 0.5)) for p in probs[::-1])
-    out.write(f"{args.a} + {args.b}\n")
-    out.write(f"network: {bit_text} = {answer}\n")
-    out.write(f"true:    {truth:0{bits}b} = {truth}  {'right' if answer == truth else 'WRONG'}\n")
-    out.write(f"probabilities, most significant bit first: {' '.join(f'{p:.2f}' for p in probs[::-1])}\n")
+    answer = session.ask(a, b, None if args.bits is None else encoding.check_bits(args.bits))
+    truth = a + b
+    bit_text = "".join(str(int(p > 0.5)) for p in answer.probs[::-1])
+    out.write(f"{a} + {b}\n")
+    out.write(f"network: {bit_text} = {answer.answer}\n")
+    out.write(f"true:    {truth:0{answer.bits}b} = {truth}  {'right' if answer.right else 'WRONG'}\n")
+    out.write(f"probabilities, most significant bit first: {' '.join(f'{p:.2f}' for p in answer.probs[::-1])}\n")
     return 0
 
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    flags = set().union(*(_value_flags(p) for p in parser._subparsers._group_actions[0].choices.values()))
+    args = parser.parse_args(_attach_negative_values(argv, flags))
     try:
         return train(args, out) if args.command == "train" else add(args, out)
     except ValueError as error:
