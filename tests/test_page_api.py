@@ -26,31 +26,49 @@ def test_a_trained_network_has_a_unit_that_follows_the_carry():
     assert after > 0.75 and after > before + 0.2
 
 
-def test_frame_reports_losses_accuracy_panel_and_hidden_view():
-    trainer = page.create(json.dumps({"seed": 3}))
-    result = trainer.frame(7, True, True)
-    assert result["step"] == 7 and len(result["losses"]) == 7
-    assert 0 <= result["sample_exact"] <= 1 and 0 <= result["sample_per_bit"] <= 1
-    assert [(row["a"], row["b"]) for row in result["panel"][:4]] == [(5, 5), (10, 2), (50, 3), (4, 9)]
-    view = result["hidden_view"]
+def test_train_reports_losses_and_batch_accuracy_and_views_read_the_weights():
+    trainer = page.create({"seed": 3})
+    result = trainer.train(7)
+    assert result["step"] == 7 and len(result["losses"]) == 7 and result["error"] is None
+    assert 0 <= result["batchExact"] <= 1 and 0 <= result["batchPerBit"] <= 1
+    panel = trainer.panel()
+    assert [(row["a"], row["b"]) for row in panel[:4]] == [("5", "5"), ("10", "2"), ("50", "3"), ("4", "9")]
+    view = trainer.hidden_view("5", "5")
     assert (view["a"], view["b"]) == ("5", "5")
-    assert np.array(view["states"]).shape == (8, 16) and len(view["correlations"]) == 16
+    assert np.array(view["states"]).shape == (8, 16) and (view["low"], view["high"]) == (-1.0, 1.0)
     assert view["carry"] == [1.0, 0, 1.0, 0, 0, 0, 0, 0]  # 5 + 5: carries out of bits 0 and 2
-    json.dumps(result)  # plain values only
+    assert len(trainer.carry_units()["correlations"]) == 16
+    json.dumps([result, panel, view, trainer.carry_units(), trainer.metrics()])  # plain values only
+
+
+def test_a_solved_session_trains_no_further_when_asked_to_stop():
+    trainer = page.create({"seed": 0})
+    step = 0
+    while not (result := trainer.train(5, stop_when_solved=True))["solved"]:
+        step = result["step"]
+        assert step < 300
+    session = Session(seed=0)
+    session.step(step)
+    assert not session.solved()  # solved within the last chunk, not before it
+    session.step(result["step"] - step)
+    assert session.solved()
+    again = trainer.train(5, stop_when_solved=True)
+    assert again["step"] == result["step"] and again["losses"] == [] and again["solved"]
+    assert trainer.train(1)["step"] == result["step"] + 1  # unless asked to stop
+    assert trainer.metrics()["allPairs"] is False or trainer.metrics()["exact"] == 1.0
 
 
 def test_selecting_a_wide_problem_widens_the_hidden_view():
-    trainer = page.create("{}")
-    trainer.select("12345678901", "5")
-    assert len(trainer.hidden_view()["states"]) == 34
+    trainer = page.create({})
+    assert len(trainer.hidden_view("12345678901", "5")["states"]) == 34
 
 
 def test_saved_session_loads_back_and_continues_identically():
-    trainer = page.create(json.dumps({"cell": "gru", "seed": 2}))
-    trainer.frame(15)
+    trainer = page.create({"cell": "gru", "seed": 2})
+    trainer.train(15)
     loaded = page.load(trainer.save())
     assert loaded.config() == trainer.config() and loaded.session.step_count == 15
-    assert loaded.frame(5)["losses"] == trainer.frame(5)["losses"]
+    assert loaded.train(5)["losses"] == trainer.train(5)["losses"]
 
 
 @pytest.mark.parametrize(
@@ -68,12 +86,15 @@ def test_bad_saved_sessions_are_refused_with_a_message(text, message):
 
 
 def test_generalisation_rows_for_an_8_bit_network():
-    rows = page.create("{}").generalisation()
+    rows = page.create({}).generalisation()
     assert [row["bits"] for row in rows] == [16, 32, 64]
     assert all(row["pairs"] == 1000 for row in rows)
 
 
-def test_validate_names_each_bad_field():
-    errors = json.loads(page.validate(json.dumps({"bits": 40, "hidden": 0, "seed": 3})))
-    assert set(errors) == {"bits", "hidden"}
-    assert "in the page" in errors["bits"]
+def test_the_page_is_told_each_fields_range_as_python_checks_it():
+    fields = page.describe()["fields"]
+    assert fields["bits"] == {"kind": "int", "low": 2, "high": 32, "lowOpen": False}
+    assert fields["learning_rate"] == {"kind": "float", "low": 0.0, "high": 10.0, "lowOpen": True}
+    assert fields["cell"] == {"kind": "choice", "choices": ["elman", "gru", "lstm"]}
+    with pytest.raises(ValueError, match="bits must be from 2 to 32 in the page"):
+        page.create({"bits": 40})

@@ -1,17 +1,17 @@
-"""What the web page calls: one call per animation frame, plain values back.
+"""What the web page's training worker calls. Data in, data out: no scheduling, no timing.
 
-The page runs this module in Pyodide. Every method takes and returns plain
-Python values (str, int, float, list, dict), so that crossing into JavaScript
-is one conversion per call.
+The page runs this module in Pyodide. Every function and method takes plain
+values and returns plain values (str, int, float, bool, None, lists and dicts
+with the page's camelCase keys), so that crossing into JavaScript is one
+conversion. When to train, how much, and when to stop is the page's trainer's
+business (web/js/trainer.js).
 """
 
 import json
-import math
-import time
 
 import numpy as np
 
-from . import encoding, evaluation, model
+from . import cells, encoding, evaluation, model
 from .session import Config, DivergenceError, Session
 
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
@@ -19,21 +19,38 @@ NOTEBOOK_PROBLEMS = [(5, 5), (10, 2), (50, 3), (4, 9)]
 RANDOM_PROBLEMS = 4
 SAMPLE_PAIRS = 256
 SAMPLE_SEED = 12345
-CONFIRM_SECONDS = 0.25
 GENERALISATION_PAIRS = 1_000
 CORRELATION_PAIRS = 512
-CORRELATE_SECONDS = 2.0
 
 
-def describe() -> str:
-    """The hyperparameters, their defaults and allowed ranges, as JSON for the page's controls."""
-    ranges = dict(Config.RANGES)
-    ranges["bits"] = (encoding.MIN_BITS, PAGE_MAX_BITS)
-    return json.dumps({"defaults": Config().to_dict(), "ranges": ranges})
+def sample_size(pairs: int, hidden: int) -> int:
+    """Fewer sample pairs for wide networks, whose forward passes cost hidden^2: seconds, not minutes."""
+    return pairs if hidden <= 64 else max(16, pairs * 64 * 64 // (hidden * hidden))
 
 
-def check_config(values: dict) -> Config:
-    config = Config.from_dict(values)
+def fields() -> dict:
+    """Each hyperparameter's allowed values as the page's form checks them: {name: {...}}."""
+    described = {}
+    for name, allowed in Config.RANGES.items():
+        if isinstance(allowed[0], str):
+            described[name] = {"kind": "choice", "choices": list(allowed)}
+        else:
+            low, high = allowed
+            described[name] = {
+                "kind": "int" if isinstance(low, int) else "float",
+                "low": low,
+                "high": PAGE_MAX_BITS if name == "bits" else high,
+                "lowOpen": name in Config.LOW_OPEN,
+            }
+    return described
+
+
+def describe() -> dict:
+    """The defaults and every field's allowed values, for the page's controls."""
+    return {"defaults": Config().to_dict(), "fields": fields()}
+
+
+def check_config(config: Config) -> Config:
     if config.bits > PAGE_MAX_BITS:
         raise ValueError(f"bits must be from {encoding.MIN_BITS} to {PAGE_MAX_BITS} in the page, got {config.bits}")
     return config
@@ -46,111 +63,67 @@ def problems_for(bits: int, seed: int) -> list[tuple[int, int]]:
     return fitting + list(zip(a.tolist(), b.tolist(), strict=True))
 
 
-def validate(values_json: str) -> str:
-    """{field: message} for every field that is out of range, as JSON; {} when all are fine."""
-    errors = {}
-    for name, value in json.loads(values_json).items():
-        try:
-            check_config({name: value})
-        except ValueError as error:
-            errors[name] = str(error)
-    return json.dumps(errors)
+def create(config: dict) -> "Trainer":
+    return Trainer(Session(check_config(Config.from_dict(config))))
 
 
-def create(config_json: str) -> "PageTrainer":
-    return PageTrainer(Session(check_config(json.loads(config_json))))
-
-
-def load(text: str) -> "PageTrainer":
+def load(text: str) -> "Trainer":
     """A trainer for a session saved by the page or by `rnnadd train --save`."""
-    try:
-        snapshot = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(
-            f"the file is not a saved session: not valid JSON ({error.msg} at line {error.lineno})"
-        ) from None
-    session = Session.from_snapshot(snapshot)
-    check_config(session.config.to_dict())
-    return PageTrainer(session)
+    session = Session.from_json(text)
+    check_config(session.config)
+    return Trainer(session)
 
 
-class PageTrainer:
+class Trainer:
+    """One session, seen through the page's eyes."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
-        config = session.config
-        self.problems = problems_for(config.bits, config.seed)
-        self.selected = self.problems[0]
-        self.solved_at: int | None = None
-        self.last_confirm = -math.inf
-        self.correlated_at = -math.inf
-        self.correlations = np.zeros(session.config.hidden)
+        self.problems = problems_for(session.config.bits, session.config.seed)
 
     def config(self) -> dict:
         return self.session.config.to_dict()
+
+    def summary(self) -> dict:
+        """What the page shows of a session it has just made or loaded."""
+        return {"config": self.config(), "step": self.session.step_count}
 
     def save(self) -> str:
         """The whole session as JSON: the format `rnnadd train --save` writes and --load reads."""
         return json.dumps(self.session.snapshot())
 
-    def frame(self, steps: int, measure: bool = True, detail: bool = False) -> dict:
-        """Train `steps` steps (0: none), then, if asked, measure: all one animation frame needs.
+    def train(self, steps: int, stop_when_solved: bool = False) -> dict:
+        """Up to `steps` training steps: none when asked to stop once solved and already solved.
 
-        Accuracy comes from the chunk's own training batches (fresh draws, each
-        scored before its update), so it costs next to nothing. Only when those
-        were all right is every pair checked, at most every CONFIRM_SECONDS.
-        The timings let the page size the next frame's chunk; measure_ms leaves
-        out that check, which is rare and would make the page measure seldom.
+        Accuracy comes from the steps' own batches (fresh draws, each scored before
+        its update), so it costs next to nothing. `solved` is asked only with
+        stop_when_solved, after the steps: whether every pair is right now.
         """
-        started = time.perf_counter()
+        session = self.session
         error = None
         losses = np.empty(0)
-        try:
-            if steps:
-                losses = self.session.step(steps)
-        except DivergenceError as diverged:
-            losses, error = diverged.losses, str(diverged)
-        trained = time.perf_counter()
-        result = {"step": self.session.step_count, "losses": losses.tolist(), "error": error, "measured": measure}
-        result["confirm_ms"] = 0.0
-        if measure:
-            result.update(self.measure(fresh=bool(steps) and error is None))
-        measured = time.perf_counter()
-        if detail:
-            # While training, the carry correlations (the costly part) refresh more slowly.
-            result["hidden_view"] = self.hidden_view(refresh_correlations=steps == 0)
-        result["solved_at"] = self.solved_at
-        result["train_ms"] = (trained - started) * 1000
-        result["measure_ms"] = (measured - trained) * 1000 - result["confirm_ms"]
-        result["detail_ms"] = (time.perf_counter() - measured) * 1000
-        return result
-
-    def measure(self, fresh: bool) -> dict:
-        session, config = self.session, self.session.config
-        if fresh and session.last_batch_accuracy is not None:
-            per_bit, exact_match = session.last_batch_accuracy
-        else:
-            sample = evaluation.evaluate_sample(
-                session.params, config.activation, config.bits, SAMPLE_PAIRS, SAMPLE_SEED
-            )
-            per_bit, exact_match = sample.per_bit, sample.exact_match
-        # Once solved, nothing has changed until the next step.
-        exact = 1.0 if self.solved_at == session.step_count else None
-        confirm_ms = 0.0
-        now = time.perf_counter()
-        if exact_match == 1.0 and self.solved_at is None and now - self.last_confirm >= CONFIRM_SECONDS:
-            # Every pair (or a 10,000-pair sample when wide) decides whether it is solved.
-            exact = session.evaluate().exact_match
-            if exact == 1.0:
-                self.solved_at = session.step_count
-            self.last_confirm = time.perf_counter()
-            confirm_ms = (self.last_confirm - now) * 1000
+        if not (stop_when_solved and session.solved()):
+            try:
+                losses = session.step(steps)
+            except DivergenceError as diverged:
+                losses, error = diverged.losses, str(diverged)
+        per_bit, exact = session.last_batch_accuracy if losses.size else (None, None)
         return {
-            "sample_exact": exact_match,
-            "sample_per_bit": per_bit,
-            "exact": exact,
-            "confirm_ms": confirm_ms,
-            "panel": self.panel(),
+            "step": session.step_count,
+            "losses": losses.tolist(),
+            "error": error,
+            "batchPerBit": per_bit,
+            "batchExact": exact,
+            "solved": bool(stop_when_solved and error is None and session.solved()),
         }
+
+    def metrics(self) -> dict:
+        """Accuracy without training: every pair once solved, else a seeded sample."""
+        session, config = self.session, self.session.config
+        if session.solved():
+            return {"exact": 1.0, "perBit": 1.0, "allPairs": True}
+        sample = evaluation.evaluate_sample(session.params, config.activation, config.bits, SAMPLE_PAIRS, SAMPLE_SEED)
+        return {"exact": sample.exact_match, "perBit": sample.per_bit, "allPairs": False}
 
     def panel(self) -> list[dict]:
         """Target bits and output probabilities for the panel's problems, in one forward pass."""
@@ -159,76 +132,62 @@ class PageTrainer:
         inputs, targets = encoding.encode_pairs(a, b, config.bits)
         probs = model.forward(self.session.params, inputs, config.activation).probs
         return [
-            {"a": int(a[i]), "b": int(b[i]), "target": targets[:, i].tolist(), "probs": probs[:, i].tolist()}
+            {"a": str(a[i]), "b": str(b[i]), "target": targets[:, i].tolist(), "probs": probs[:, i].tolist()}
             for i in range(len(self.problems))
         ]
 
-    def select(self, a_text: str, b_text: str) -> None:
-        """Choose the problem the hidden-state view shows."""
-        a, b = self._operands(a_text, b_text)
-        self.selected = (a, b)
-
-    def hidden_view(self, refresh_correlations: bool = True) -> dict:
-        """Every hidden unit over the time steps of the selected problem, beside its carries,
-        and how closely each unit follows the carry over a seeded sample."""
+    def hidden_view(self, a_text: str, b_text: str) -> dict:
+        """Every hidden unit over the time steps of a + b, beside its carries."""
         session, config = self.session, self.session.config
-        now = time.perf_counter()
-        if refresh_correlations or now - self.correlated_at >= CORRELATE_SECONDS:
-            self.correlations = evaluation.carry_correlations(
-                session.params, config.activation, config.bits, CORRELATION_PAIRS, SAMPLE_SEED
-            )
-            self.correlated_at = now
-        correlations = self.correlations
-        a, b = self.selected
+        a, b = self._operands(a_text, b_text)
         bits = max(config.bits, (a + b).bit_length())
         inputs, targets = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), bits)
         states = model.forward(session.params, inputs, config.activation).hidden[1:, 0, :]
-        strongest = np.abs(correlations).max()
-        carry_units = [int(u) for u in np.argsort(-np.abs(correlations))[:3] if abs(correlations[u]) >= 0.9 * strongest]
+        low, high = cells.CELLS[config.cell].hidden_range(config.activation)
         return {
             "a": str(a),
             "b": str(b),
             "states": states.tolist(),
             "carry": evaluation.carries(inputs, targets)[:, 0].tolist(),
-            "correlations": correlations.tolist(),
-            "carry_units": carry_units if strongest > 0 else [],
-            "activation": config.activation if config.cell == "elman" else config.cell,
+            "low": low,
+            "high": high,
         }
+
+    def carry_units(self) -> dict:
+        """How closely each unit follows the carry over a seeded sample, and the units that follow it most."""
+        config = self.session.config
+        pairs = sample_size(CORRELATION_PAIRS, config.hidden)
+        correlations = evaluation.carry_correlations(
+            self.session.params, config.activation, config.bits, pairs, SAMPLE_SEED
+        )
+        strongest = np.abs(correlations).max()
+        marked = [int(u) for u in np.argsort(-np.abs(correlations))[:3] if abs(correlations[u]) >= 0.9 * strongest]
+        return {"correlations": correlations.tolist(), "carryUnits": marked if strongest > 0 else []}
 
     def generalisation(self) -> list[dict]:
         """The same weights on wider numbers: exact-match on seeded samples at 2N, 4N and 64 bits."""
-        trained = self.session.config.bits
         rows = []
-        for bits in sorted({min(2 * trained, 64), min(4 * trained, 64), 64} - {trained}):
-            accuracy = self.session.evaluate(bits=bits, sample=GENERALISATION_PAIRS, seed=SAMPLE_SEED)
+        pairs = sample_size(GENERALISATION_PAIRS, self.session.config.hidden)
+        for bits in evaluation.wider_widths(self.session.config.bits):
+            accuracy = self.session.evaluate(bits=bits, sample=pairs, seed=SAMPLE_SEED)
             rows.append({"bits": bits, "exact": accuracy.exact_match, "pairs": accuracy.pairs})
         return rows
 
-    def _operands(self, a_text: str, b_text: str) -> tuple[int, int]:
-        operands = []
-        for name, text in (("a", a_text), ("b", b_text)):
-            text = text.strip()
-            if not text.isdigit():
-                raise ValueError(f"{name} must be a whole number from 0 to 2^63, got {text!r}")
-            operands.append(int(text))
-        a, b = operands
-        if a + b >= 2**encoding.MAX_BITS:
-            raise ValueError(f"a + b must be below 2^{encoding.MAX_BITS}, got {a + b}")
+    @staticmethod
+    def _operands(a_text: str, b_text: str) -> tuple[int, int]:
+        a, b = encoding.parse_operand("a", a_text), encoding.parse_operand("b", b_text)
+        encoding.check_operands(a, b, encoding.MAX_BITS)
         return a, b
 
     def ask(self, a_text: str, b_text: str) -> dict:
         """The network's answer for a + b. Operands come as decimal strings: JS numbers stop at 2^53."""
-        a, b = self._operands(a_text, b_text)
-        total = a + b
-        bits = max(self.session.config.bits, total.bit_length())
-        probs = self.session.probabilities(a, b, bits)
-        answer = encoding.bits_to_int(encoding.probs_to_bits(probs))
+        answer = self.session.ask(*self._operands(a_text, b_text))
         return {
-            "a": str(a),
-            "b": str(b),
-            "bits": bits,
-            "probs": probs.tolist(),
-            "answer": str(answer),
-            "truth": str(total),
-            "right": answer == total,
+            "a": str(answer.a),
+            "b": str(answer.b),
+            "bits": answer.bits,
+            "probs": answer.probs.tolist(),
+            "answer": str(answer.answer),
+            "truth": str(answer.a + answer.b),
+            "right": answer.right,
         }

@@ -44,7 +44,7 @@ def test_wider_numbers_table_matches_cpython_for_the_same_weights(app):
     rows = app.evaluate("window.rnnDemo.generalisation()")
     session = Session(Config())
     session.step(step)
-    expected = page.PageTrainer(session).generalisation()
+    expected = page.Trainer(session).generalisation()
     assert rows == expected
     assert [row["bits"] for row in rows] == [16, 32, 64]
     table = by_id(app, "generalisation").inner_text()
@@ -110,7 +110,7 @@ def test_a_session_trained_on_the_command_line_opens_in_the_page(app, tmp_path):
 def test_bad_files_get_a_message_and_change_nothing(app, tmp_path):
     train_steps(app, 10)
     before = status(app)
-    good = json.loads(page.create("{}").save())
+    good = json.loads(page.create({}).save())
     cases = {
         "broken.json": "{ not json",
         "truncated.json": json.dumps(good)[:200],

@@ -177,8 +177,8 @@ def test_invalid_inputs_are_refused_beside_their_field_and_training_goes_on(app)
     config = state["config"]
     for field, value, message in [
         ("hidden", "5000", "hidden must be a whole number from 1 to 1024"),
-        ("learning_rate", "abc", "learning_rate must be a number from 0 to 10"),
-        ("bits", "40", "bits must be from 2 to 32 in the page"),
+        ("learning_rate", "abc", 'learning_rate must be a number in (0, 10], got "abc"'),
+        ("bits", "40", 'bits must be a whole number from 2 to 32, got "40"'),
         ("batch_size", "-3", "batch_size must be a whole number from 1 to 4096"),
     ]:
         by_id(app, f"field-{field}").fill(value)

@@ -1,331 +1,159 @@
-// Wires the page: controls -> state -> training (one worker call per frame) -> views.
+// Wires the page: controls -> state -> trainer -> views. The trainer (trainer.js)
+// owns the loop; this file turns clicks into its calls and its data into views.
 
-import { PROPERTIES, configFromHash, hashFromConfig, parseValue, rangeText } from "./state.js";
+import { configFromHash, hashFromConfig } from "./state.js";
+import { buildForm, fillForm, readForm } from "./form.js";
 import { BoundedSeries } from "./history.js";
 import { drawAccuracyChart, drawLossChart } from "./linechart.js";
 import { drawBitView, rowAt } from "./bitview.js";
 import { drawHeatmap } from "./heatmap.js";
+import { showAnswer } from "./answer.js";
 import { PythonError, startPython } from "./python.js";
+import { Trainer } from "./trainer.js";
+import { ADVICE, hideError, showError, showStage, statusText } from "./messages.js";
 
-// Python trains in a worker. At full speed each animation frame asks it for a
-// chunk of a little more than a frame's work, with at most two chunks queued:
-// the worker never waits for the page, and the page's frames only draw.
-const CHUNK_MS = 20;
-const MAX_IN_FLIGHT = 2;
-// Measuring (sample accuracy, bit panel) may take at most 1/MEASURE_SHARE of the time.
-const MEASURE_SHARE = 8;
-// The hidden-state view refreshes this often while training.
-const DETAIL_MS = 300;
 const FRAME_SAMPLES = 600;
-
 const $ = (id) => document.getElementById(id);
 
+// Everything the page knows, in one place; the trainer keeps the loop's own state.
 const state = {
-  phase: "loading",
+  described: null, // defaults and allowed values from Python
   config: null,
-  step: 0,
   loss: NaN,
   exactMatch: 0,
   perBit: 0,
   exactAllPairs: false,
-  solvedAt: null,
-  stepsPerSecond: 0,
-  error: null,
   loadSeconds: null,
-  // Training chunks sent to the worker and not yet answered.
-  pending: 0,
+  losses: new BoundedSeries(4096),
+  exactSeries: new BoundedSeries(1024),
+  perBitSeries: new BoundedSeries(1024),
+  panel: [],
+  selected: ["5", "5"], // the problem in the hidden-state view
+  hiddenView: null,
+  carryUnits: null,
+  generalisation: [],
+  frameIntervals: new Float64Array(FRAME_SAMPLES),
+  frameCount: 0,
+  lastFrameTime: null,
+  timings: { ready: null, firstLossDrawn: null },
+  failure: null, // an error the page itself hit
+  stale: new Set(), // views whose data changed since they were drawn: only those are redrawn
 };
-let wasmBytes = null; // the worker's WebAssembly memory, as last reported
-
-// Milliseconds since navigation start, for start-up measurements.
-const timings = { ready: null, firstLossDrawn: null };
-
-let python = null; // the training worker
-let described = null; // defaults and ranges from Python
-// Replies from before the last Reset or Load belong to a session that is gone.
-let generation = 0;
-let switching = false;
-// Frames carry their training run, so the worker can stop a run that has solved.
-let run = 0;
-let losses;
-let exactSeries;
-let perBitSeries;
-let panel = [];
-let hiddenView = null;
-let generalisation = [];
-let lastDetail = -Infinity;
-// Running estimates of Python's own timings.
-let stepMs = 1;
-let measureMs = 1;
-let detailMs = 5;
-let lastMeasured = -Infinity;
-let rateWindow = [];
-const frameIntervals = new Float64Array(FRAME_SAMPLES);
-let frameCount = 0;
-let lastFrameTime = null;
-// Views whose data changed since they were last drawn: each canvas is redrawn
-// only then, since every redrawn canvas costs the browser a repaint.
 const VIEWS = ["status", "loss", "accuracy", "bits", "hidden"];
-const stale = new Set(VIEWS);
 
-// -- the form --------------------------------------------------------------
+const trainer = new Trainer({
+  connect: () => startPython(showStage),
+  views: () => [["panel"]],
+  slowViews: () => [["hidden_view", ...state.selected], ["carry_units"]],
+  stoppedViews: () => [["generalisation"]],
+  onData: show,
+});
 
-function buildForm() {
-  const form = $("hyperparameters");
-  for (const property of PROPERTIES) {
-    const range = described.ranges[property.name];
-    const field = document.createElement("div");
-    field.className = "field";
-    const id = `field-${property.name}`;
-    const label = document.createElement("label");
-    label.htmlFor = id;
-    label.textContent = property.label;
-    let input;
-    if (property.kind === "choice") {
-      input = document.createElement("select");
-      for (const choice of range) input.add(new Option(choice, choice));
-    } else {
-      input = document.createElement("input");
-      input.inputMode = property.kind === "int" ? "numeric" : "decimal";
-      input.title = `${rangeText(range)}`;
+// -- data -> state ----------------------------------------------------------------
+
+function show(values, why) {
+  if (why === "session") newSession(values.session.config);
+  const trained = values.train;
+  if (trained) {
+    trained.losses.forEach((loss, i) => state.losses.push(trained.step - trained.losses.length + i + 1, loss));
+    if (trained.losses.length) {
+      state.loss = trained.losses[trained.losses.length - 1];
+      state.exactMatch = trained.batchExact;
+      state.perBit = trained.batchPerBit;
+      state.exactAllPairs = false;
+      state.exactSeries.push(trained.step, trained.batchExact);
+      state.perBitSeries.push(trained.step, trained.batchPerBit);
     }
-    input.id = id;
-    input.name = property.name;
-    input.dataset.testid = `field-${property.name}`;
-    const message = document.createElement("p");
-    message.className = "field-error";
-    message.id = `${id}-error`;
-    message.dataset.testid = `error-${property.name}`;
-    input.setAttribute("aria-describedby", message.id);
-    input.addEventListener("change", () => readForm().catch(fail));
-    field.append(label, input, message);
-    form.append(field);
+    if (trained.solved) Object.assign(state, { exactMatch: 1, perBit: 1, exactAllPairs: true });
+    if (trained.error) showError("Training diverged", trained.error, ADVICE.diverged);
+    state.stale.add("loss").add("accuracy");
   }
-  form.addEventListener("submit", (event) => event.preventDefault());
+  if (values.panel) state.panel = values.panel;
+  if (values.hidden_view) state.hiddenView = values.hidden_view;
+  if (values.carry_units) state.carryUnits = values.carry_units;
+  if (values.generalisation) showGeneralisation(values.generalisation);
+  for (const view of ["status", "bits", "hidden"]) state.stale.add(view);
 }
 
-function fillForm(texts) {
-  for (const property of PROPERTIES) {
-    const value = texts[property.name] ?? described.defaults[property.name];
-    $(`field-${property.name}`).value = String(value);
-  }
-}
-
-// Parse and validate every field; show each problem beside its field.
-// Resolves to the configuration, or null when any field is invalid.
-async function readForm() {
-  const values = {};
-  const errors = {};
-  for (const property of PROPERTIES) {
-    const parsed = parseValue(property, $(`field-${property.name}`).value, described.ranges[property.name]);
-    if (parsed.error) errors[property.name] = parsed.error;
-    else values[property.name] = parsed.value;
-  }
-  Object.assign(errors, await python.call("validate", JSON.stringify(values)));
-  for (const property of PROPERTIES) {
-    const message = errors[property.name] || "";
-    $(`field-${property.name}-error`).textContent = message;
-    $(`field-${property.name}`).setAttribute("aria-invalid", message ? "true" : "false");
-  }
-  return Object.keys(errors).length ? null : values;
-}
-
-// -- sessions ----------------------------------------------------------------
-
-// Creating or loading a session: nothing trains meanwhile, and replies for the old one are dropped.
-async function switchSession(method, text) {
-  generation += 1;
-  const mine = generation;
-  switching = true;
-  try {
-    const config = await python.call(method, text);
-    if (mine === generation) await useSession(config);
-  } finally {
-    if (mine === generation) switching = false;
-  }
-}
-
-async function useSession(config) {
-  losses = new BoundedSeries(4096);
-  exactSeries = new BoundedSeries(1024);
-  perBitSeries = new BoundedSeries(1024);
-  for (const view of VIEWS) stale.add(view);
-  Object.assign(state, { step: 0, loss: NaN, exactAllPairs: false, solvedAt: null, stepsPerSecond: 0, error: null });
-  rateWindow = [];
-  lastMeasured = -Infinity;
-  hiddenView = null;
-  hideError();
-  await requestFrame(0, true, false);
-  // The new configuration shows together with the new session's step.
-  state.config = config;
+function newSession(config) {
+  Object.assign(state, { config, loss: NaN, exactMatch: 0, perBit: 0, exactAllPairs: false, carryUnits: null });
+  state.losses = new BoundedSeries(4096);
+  state.exactSeries = new BoundedSeries(1024);
+  state.perBitSeries = new BoundedSeries(1024);
   showGeneralisation([]);
-  setPhase("ready");
-  const hash = hashFromConfig(config);
-  if (location.hash !== hash) history.replaceState(null, "", hash);
-  // The hidden-state view follows a moment later: ready means Train can be pressed.
-  requestFrame(0, false, true).catch(fail);
+  hideError();
+  for (const view of VIEWS) state.stale.add(view);
 }
 
-async function reset() {
-  const config = await readForm();
-  if (config) await switchSession("create", JSON.stringify(config));
+function showGeneralisation(rows) {
+  state.generalisation = rows;
+  const percent = (value) => `${(value * 100).toFixed(1)}%`;
+  const cells = (row) => [`${row.bits} bits`, percent(row.exact), row.pairs.toLocaleString("en")];
+  $("generalisation-rows").replaceChildren(
+    ...rows.map((row) => {
+      const tr = document.createElement("tr");
+      for (const text of cells(row)) tr.insertCell().textContent = text;
+      return tr;
+    }),
+  );
 }
 
-function applyFrame(result) {
-  if (result.losses.length) stepMs = 0.7 * stepMs + (0.3 * result.train_ms) / result.losses.length;
-  if (result.measured) measureMs = 0.7 * measureMs + 0.3 * result.measure_ms;
-  if (result.hidden_view) detailMs = 0.7 * detailMs + 0.3 * result.detail_ms;
-  for (let i = 0; i < result.losses.length; i += 1) losses.push(result.step - result.losses.length + i + 1, result.losses[i]);
-  state.step = result.step;
-  if (result.losses.length) state.loss = result.losses[result.losses.length - 1];
-  if (result.measured) {
-    state.exactMatch = result.exact ?? result.sample_exact;
-    state.exactAllPairs = result.exact !== null && result.exact !== undefined;
-    state.perBit = result.sample_per_bit;
-    exactSeries.push(result.step, result.sample_exact);
-    perBitSeries.push(result.step, result.sample_per_bit);
-    panel = result.panel;
-    stale.add("accuracy").add("bits");
-  }
-  if (result.losses.length) stale.add("loss");
-  if (result.hidden_view) {
-    hiddenView = result.hidden_view;
-    stale.add("hidden");
-  }
-  wasmBytes = result.wasm_bytes;
-  if (state.phase === "training" && result.losses.length) {
-    const now = performance.now();
-    rateWindow.push([now, state.step]);
-    while (rateWindow.length > 2 && now - rateWindow[0][0] > 1000) rateWindow.shift();
-    const [t0, s0] = rateWindow[0];
-    if (now > t0) state.stepsPerSecond = ((state.step - s0) * 1000) / (now - t0);
-  }
-  const newlySolved = result.solved_at !== null && result.solved_at !== undefined && state.solvedAt === null;
-  state.solvedAt = result.solved_at ?? null;
-  stale.add("status");
-  if (result.error) {
-    state.error = result.error;
-    setPhase("error");
-    showError("Training diverged", result.error, "Press Reset to start again, with a lower learning rate or a gradient clip.");
-  } else if (newlySolved && state.phase === "training") {
-    setPhase("solved");
-  }
-}
-
-// One chunk in the worker; its result is shown unless the session changed meanwhile.
-async function requestFrame(steps, measure = true, detail = false, frameRun = -1) {
-  const mine = generation;
-  state.pending += 1;
-  try {
-    const result = await python.call("frame", steps, measure, detail, frameRun);
-    if (mine === generation) applyFrame(result);
-  } finally {
-    state.pending -= 1;
-  }
-}
-
-// -- the animation-frame loop ---------------------------------------------------
-
-function speed() {
-  const value = $("speed").value;
-  return value === "max" ? null : Number(value);
-}
+// -- the frame loop ------------------------------------------------------------------
 
 function tick(now) {
-  if (state.phase === "training") {
-    if (lastFrameTime !== null) {
-      frameIntervals[frameCount % FRAME_SAMPLES] = now - lastFrameTime;
-      frameCount += 1;
+  if (trainer.phase === "training") {
+    if (state.lastFrameTime !== null) {
+      state.frameIntervals[state.frameCount % FRAME_SAMPLES] = now - state.lastFrameTime;
+      state.frameCount += 1;
     }
-    lastFrameTime = now;
-    if (state.pending < MAX_IN_FLIGHT && !switching) {
-      const measure = now - lastMeasured >= MEASURE_SHARE * measureMs;
-      if (measure) lastMeasured = now;
-      const detail = measure && now - lastDetail >= DETAIL_MS;
-      if (detail) lastDetail = now;
-      const room = CHUNK_MS - (measure ? measureMs : 0) - (detail ? detailMs : 0);
-      const steps = speed() ?? Math.max(1, Math.floor(room / stepMs));
-      requestFrame(steps, measure, detail, run).catch(fail);
-    }
+    state.lastFrameTime = now;
   } else {
-    lastFrameTime = null;
+    state.lastFrameTime = null;
   }
-  if (stale.size) draw();
+  trainer.tick(now);
+  if (trainer.phase === "training" || trainer.busyMs() > 0) state.stale.add("status");
+  draw();
   requestAnimationFrame(tick);
 }
 
-// -- views -----------------------------------------------------------------------
-
-function setPhase(phase) {
-  const stopped = state.phase === "training" && phase !== "training";
-  if (phase === "training" && state.phase !== "training") run += 1;
-  state.phase = phase;
-  if (stopped) refreshAfterTraining().catch(fail);
-  const busy = phase === "loading" || phase === "error";
-  $("train-toggle").textContent = phase === "training" ? "Pause" : "Train";
-  $("train-toggle").disabled = busy;
-  $("step-button").disabled = busy;
-  stale.add("status");
-}
-
-function percent(value) {
-  return `${(value * 100).toFixed(1)}%`;
-}
-
-function statusText() {
-  const parts = [state.phase, `step ${state.step.toLocaleString("en")}`];
-  if (Number.isFinite(state.loss)) parts.push(`loss ${state.loss.toPrecision(3)}`);
-  const scope = state.exactAllPairs ? "all pairs" : "recent batches";
-  parts.push(`exact-match ${percent(state.exactMatch)} (${scope})`);
-  if (state.phase === "training") parts.push(`${Math.round(state.stepsPerSecond).toLocaleString("en")} steps/s`);
-  if (state.solvedAt !== null) parts.push(`solved at step ${state.solvedAt}`);
-  return parts.join(" \u00b7 ");
-}
-
 function draw() {
-  if (stale.has("status")) $("status").textContent = statusText();
-  if (stale.has("loss")) drawLossChart($("loss-chart"), losses);
-  if (timings.firstLossDrawn === null && losses.length > 0) timings.firstLossDrawn = performance.now();
-  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), exactSeries, perBitSeries);
-  if (stale.has("bits")) drawBitView($("bit-view"), panel);
-  if (stale.has("hidden")) drawHeatmap($("hidden-view"), hiddenView);
+  const { stale } = state;
+  if (stale.has("status")) $("status").textContent = statusText(status(), trainer);
+  if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses);
+  if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
+  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries);
+  if (stale.has("bits")) drawBitView($("bit-view"), state.panel);
+  if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits);
   stale.clear();
+  const phase = trainer.phase;
+  $("train-toggle").textContent = phase === "training" ? "Pause" : "Train";
+  $("train-toggle").disabled = $("step-button").disabled = phase === "loading" || phase === "error";
 }
 
-// What is too slow to redo every frame: the last frame's detail and the wider-number test.
-async function refreshAfterTraining() {
-  const mine = generation;
-  await requestFrame(0, true, true);
-  const rows = await python.call("generalisation");
-  if (mine === generation) showGeneralisation(rows);
+// -- controls -> trainer ------------------------------------------------------------
+
+async function begin(method, argument) {
+  const config = await trainer.begin(method, argument);
+  if (config) window.history.replaceState(null, "", hashFromConfig(config));
+  return config;
 }
 
-function showGeneralisation(rowsData) {
-  generalisation = rowsData;
-  const rows = generalisation.map((row) => {
-    const tr = document.createElement("tr");
-    for (const text of [`${row.bits} bits`, percent(row.exact), row.pairs.toLocaleString("en")]) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      tr.append(td);
-    }
-    return tr;
-  });
-  $("generalisation-rows").replaceChildren(...rows);
+async function reset() {
+  const config = readForm(state.described.fields);
+  if (config) await begin("create", config);
 }
 
 async function select(a, b) {
-  await python.call("select", String(a), String(b));
-  lastDetail = -Infinity;
-  if (state.phase !== "training") await requestFrame(0, false, true);
+  state.selected = [String(a), String(b)];
+  const values = await trainer.request([["hidden_view", ...state.selected]]);
+  if (values) show(values, "select");
 }
 
 async function save() {
-  const blob = new Blob([await python.call("save")], { type: "application/json" });
+  const { save: text } = await trainer.request([["save"]]);
   const link = document.createElement("a");
-  const { cell, bits } = state.config;
-  link.href = URL.createObjectURL(blob);
-  link.download = `rnnadd-${cell}-${bits}bit-step${state.step}.json`;
+  link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  link.download = `rnnadd-${state.config.cell}-${state.config.bits}bit-step${trainer.step}.json`;
   link.click();
   URL.revokeObjectURL(link.href);
 }
@@ -334,81 +162,46 @@ async function load(event) {
   const file = event.target.files[0];
   event.target.value = "";
   if (!file) return;
-  const text = await file.text();
   try {
-    await switchSession("load", text);
+    await begin("load", await file.text());
   } catch (error) {
     if (!(error instanceof PythonError)) throw error;
     $("load-error").textContent = `${file.name}: ${error.message}. The current session is unchanged.`;
     return;
   }
   $("load-error").textContent = "";
-  fillForm(state.config);
-  await readForm();
-  showGeneralisation(await python.call("generalisation"));
-}
-
-function showError(title, message, advice) {
-  $("error-title").textContent = title;
-  $("error-message").textContent = message;
-  $("error-advice").textContent = advice;
-  $("error-view").hidden = false;
-}
-
-function hideError() {
-  $("error-view").hidden = true;
+  fillForm(state.config, state.described.defaults);
+  readForm(state.described.fields);
 }
 
 async function ask() {
-  const result = $("ask-result");
-  let answer;
+  $("ask-result").replaceChildren();
+  let values;
   try {
-    answer = await python.call("ask", $("ask-a").value, $("ask-b").value);
+    values = await trainer.request([["ask", $("ask-a").value, $("ask-b").value]]);
   } catch (error) {
     if (!(error instanceof PythonError)) throw error;
     $("ask-error").textContent = error.message;
     return;
   }
   $("ask-error").textContent = "";
-  await select(answer.a, answer.b);
-  const networkBits = answer.probs.map((p) => (p > 0.5 ? "1" : "0")).reverse().join("");
-  const trueBits = BigInt(answer.truth).toString(2).padStart(answer.bits, "0");
-  result.replaceChildren();
-  const lines = [
-    [`${answer.a} + ${answer.b}`, ""],
-    [`network: ${networkBits} = ${answer.answer}`, answer.right ? "right" : "wrong"],
-    [`true:    ${trueBits} = ${answer.truth}`, ""],
-  ];
-  for (const [text, verdict] of lines) {
-    const line = document.createElement("div");
-    line.textContent = text;
-    if (verdict) {
-      const mark = document.createElement("strong");
-      mark.className = verdict;
-      mark.dataset.testid = "ask-verdict";
-      mark.textContent = ` ${verdict}`;
-      line.append(mark);
-    }
-    result.append(line);
-  }
+  if (!values) return;
+  showAnswer($("ask-result"), values.ask);
+  await select(values.ask.a, values.ask.b);
 }
 
-// -- start-up ---------------------------------------------------------------------
-
 function wireControls() {
-  $("train-toggle").addEventListener("click", () => {
-    setPhase(state.phase === "training" ? "paused" : "training");
-  });
-  $("step-button").addEventListener("click", () => {
-    if (state.phase === "training" || state.phase === "ready") setPhase("paused");
-    run += 1;
-    requestFrame(1, true, false, run).catch(fail);
-  });
-  $("reset-button").addEventListener("click", () => reset().catch(fail));
-  $("save-button").addEventListener("click", () => save().catch(fail));
+  const act = (work) => () => work().catch(fail);
+  $("train-toggle").addEventListener("click", () => (trainer.phase === "training" ? trainer.pause() : trainer.play()));
+  $("step-button").addEventListener("click", () => trainer.stepOnce());
+  $("reset-button").addEventListener("click", act(reset));
+  $("save-button").addEventListener("click", act(save));
   $("load-file").addEventListener("change", (event) => load(event).catch(fail));
+  $("speed").addEventListener("change", () => {
+    trainer.stepsPerFrame = $("speed").value === "max" ? null : Number($("speed").value);
+  });
   $("bit-view").addEventListener("click", (event) => {
-    const row = panel[rowAt(event.offsetY)];
+    const row = state.panel[rowAt(event.offsetY)];
     if (row) select(row.a, row.b).catch(fail);
   });
   $("ask").addEventListener("submit", (event) => {
@@ -416,68 +209,74 @@ function wireControls() {
     ask().catch(fail);
   });
   window.addEventListener("hashchange", () => {
-    fillForm(configFromHash(location.hash));
+    fillForm(configFromHash(location.hash), state.described.defaults);
     reset().catch(fail);
   });
-  window.addEventListener("resize", () => {
-    for (const view of VIEWS) stale.add(view);
-  });
+  window.addEventListener("resize", () => VIEWS.forEach((view) => state.stale.add(view)));
 }
 
-function showStage(name, status, ms) {
-  $("loading-time").textContent = `${(ms / 1000).toFixed(1)} s`;
-  const labels = { loading: "loading\u2026", done: `done at ${(ms / 1000).toFixed(1)} s`, failed: "failed" };
-  $(`loading`).querySelector(`[data-testid="stage-${name}"]`).textContent = labels[status];
-  if (status === "done") $("loading").querySelector("progress").value += 1;
-}
-
-const ADVICE = {
-  runtime: "The Python runtime files in this site's pyodide/ folder could not be loaded. If you host this page, copy the whole built folder, pyodide/ included, and serve it over http(s).",
-  numpy: "NumPy for the in-browser Python could not be loaded from this site's pyodide/ folder. Rebuild the site with build.py and copy all of it.",
-  worker: "The page's training script (js/worker.js) could not be loaded. If you host this page, copy the whole built folder.",
-  model: "The RNN package could not be loaded from this site's pyodide/ folder. Rebuild the site with build.py and copy all of it.",
-};
+// -- start-up and the automation surface ---------------------------------------------------
 
 // Anything that is not a refused input: the page says so in words, not only in the console.
 function fail(error) {
-  state.error = error.message;
-  setPhase("error");
+  state.failure = error.message;
+  trainer.phase = "error";
   showError("Something went wrong", error.message, "Reload the page to start again.");
 }
 
+function status() {
+  return {
+    phase: trainer.phase,
+    step: trainer.step,
+    loss: state.loss,
+    exactMatch: state.exactMatch,
+    perBit: state.perBit,
+    exactAllPairs: state.exactAllPairs,
+    solvedAt: trainer.solvedAt,
+    stepsPerSecond: trainer.phase === "training" ? trainer.stepsPerSecond : 0,
+    config: state.config && { ...state.config },
+    error: trainer.error ?? state.failure,
+    loadSeconds: state.loadSeconds,
+    pending: trainer.outstanding,
+    standby: trainer.standby ? "ready" : null,
+  };
+}
+
+window.rnnDemo = Object.freeze({
+  status,
+  lossHistory: () => state.losses.toJSON(),
+  frameIntervals: () => Array.from(state.frameIntervals.subarray(0, Math.min(state.frameCount, FRAME_SAMPLES))),
+  timings: () => ({ ...state.timings }),
+  hiddenView: () => state.hiddenView && { ...state.carryUnits, a: state.hiddenView.a, b: state.hiddenView.b },
+  generalisation: () => state.generalisation.map((row) => ({ ...row })),
+  memory: () => ({
+    jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
+    wasmBytes: trainer.python.memory.wasmBytes,
+  }),
+});
+
 async function main() {
-  window.rnnDemo = Object.freeze({
-    status: () => ({ ...state, config: state.config && { ...state.config } }),
-    lossHistory: () => losses.toJSON(),
-    frameIntervals: () => Array.from(frameIntervals.subarray(0, Math.min(frameCount, FRAME_SAMPLES))),
-    timings: () => ({ ...timings }),
-    hiddenView: () => hiddenView && { carryUnits: hiddenView.carry_units, correlations: hiddenView.correlations, a: hiddenView.a, b: hiddenView.b },
-    generalisation: () => generalisation.map((row) => ({ ...row })),
-    memory: () => ({
-      jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
-      wasmBytes,
-    }),
-  });
-  python = startPython(showStage);
   try {
-    ({ seconds: state.loadSeconds, described } = await python.ready);
+    ({ seconds: state.loadSeconds, described: state.described } = await trainer.python.ready);
   } catch (error) {
-    state.phase = "error";
-    state.error = error.message;
+    trainer.phase = "error";
+    state.failure = error.message;
     showError("The page could not start", error.message, ADVICE[error.stage] || ADVICE.runtime);
     return;
   }
   $("load-time").textContent = `Python, NumPy and the RNN started in ${state.loadSeconds.toFixed(1)} s, all from this site.`;
   $("load-time").hidden = false;
-  buildForm();
+  buildForm($("hyperparameters"), state.described.fields, () => readForm(state.described.fields));
   wireControls();
   $("app").hidden = false;
   $("loading").hidden = true;
-  fillForm(configFromHash(location.hash));
-  // An invalid shared link shows its problems beside the fields and starts from the defaults.
-  const config = (await readForm()) || { ...described.defaults };
-  await switchSession("create", JSON.stringify(config));
-  timings.ready = performance.now();
+  fillForm(configFromHash(location.hash), state.described.defaults);
+  // An invalid shared link shows its problems beside the fields, starts from the
+  // defaults, and stays in the address bar until it is fixed or reset.
+  const config = readForm(state.described.fields);
+  if (config) await begin("create", config);
+  else await trainer.begin("create", state.described.defaults);
+  state.timings.ready = performance.now();
   requestAnimationFrame(tick);
 }
 

@@ -22,17 +22,21 @@ export function heatmapHeight(units) {
   return TOP + units * ROW + 8;
 }
 
-export function drawHeatmap(canvas, view) {
+// view: the states of one problem (rnnadd.page hidden_view); carry: {correlations, carryUnits} or null.
+export function drawHeatmap(canvas, view, carry) {
   if (!view) return;
-  const units = view.correlations.length;
+  const units = view.states[0].length;
+  const correlations = carry ? carry.correlations : null;
   const wanted = `${heatmapHeight(units)}px`;
   if (canvas.style.height !== wanted) canvas.style.height = wanted;
   const { ctx, width } = fitCanvas(canvas);
   const steps = view.states.length;
   const cell = Math.max(2, Math.min(28, (width - LEFT - 8) / steps));
-  const [low, high] = view.activation === "relu" ? [0, 1] : view.activation === "sigmoid" ? [0, 1] : [-1, 1];
+  // Unbounded units (relu) are scaled to the largest value shown.
+  const low = view.low;
+  const high = view.high ?? view.states.reduce((largest, row) => Math.max(largest, ...row), 1);
   const x = (t) => LEFT + (steps - 1 - t) * cell;
-  const marked = new Set(view.carry_units);
+  const marked = new Set(carry ? carry.carryUnits : []);
 
   ctx.font = "12px system-ui, sans-serif";
   ctx.textBaseline = "middle";
@@ -53,8 +57,10 @@ export function drawHeatmap(canvas, view) {
       ctx.fillRect(x(t), y, cell, ROW - 1);
     }
     ctx.fillStyle = marked.has(unit) ? "#b3261e" : "#5d6677";
-    const r = view.correlations[unit];
-    ctx.fillText(`${marked.has(unit) ? "\u25b6 " : ""}r ${r >= 0 ? "+" : "\u2212"}${Math.abs(r).toFixed(2)}`, LEFT - 6, y + ROW / 2);
+    if (correlations) {
+      const r = correlations[unit];
+      ctx.fillText(`${marked.has(unit) ? "\u25b6 " : ""}r ${r >= 0 ? "+" : "\u2212"}${Math.abs(r).toFixed(2)}`, LEFT - 6, y + ROW / 2);
+    }
     if (marked.has(unit)) {
       ctx.strokeStyle = "#b3261e";
       ctx.lineWidth = 1.5;

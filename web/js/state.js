@@ -1,35 +1,40 @@
 // The hyperparameters as one declared list: the form, the URL hash and the
-// Python configuration all use these names. Defaults and allowed ranges come
-// from Python (rnnadd.page.describe), so they are stated in one place only.
+// Python configuration all use these names. Defaults and allowed values come
+// from Python (rnnadd.page.describe), so they are stated in one place only;
+// the page checks a field against them without a round trip to a busy worker.
 
 export const PROPERTIES = [
-  { name: "bits", label: "Bits per number", kind: "int" },
-  { name: "cell", label: "Cell", kind: "choice" },
-  { name: "hidden", label: "Hidden units", kind: "int" },
-  { name: "activation", label: "Activation (Elman)", kind: "choice" },
-  { name: "optimizer", label: "Optimiser", kind: "choice" },
-  { name: "learning_rate", label: "Learning rate", kind: "float" },
-  { name: "batch_size", label: "Batch size", kind: "int" },
-  { name: "loss", label: "Loss", kind: "choice" },
-  { name: "init", label: "Initialisation", kind: "choice" },
-  { name: "clip", label: "Gradient clip (0 = off)", kind: "float" },
-  { name: "seed", label: "Seed", kind: "int" },
+  { name: "bits", label: "Bits per number" },
+  { name: "cell", label: "Cell" },
+  { name: "hidden", label: "Hidden units" },
+  { name: "activation", label: "Activation (Elman)" },
+  { name: "optimizer", label: "Optimiser" },
+  { name: "learning_rate", label: "Learning rate" },
+  { name: "batch_size", label: "Batch size" },
+  { name: "loss", label: "Loss" },
+  { name: "init", label: "Initialisation" },
+  { name: "clip", label: "Gradient clip (0 = off)" },
+  { name: "seed", label: "Seed" },
 ];
 
-export function rangeText(range) {
-  return typeof range[0] === "string" ? `one of ${range.join(", ")}` : `${range[0]} to ${range[1]}`;
+// The same words as Python's Config.allowed.
+export function allowedText(field) {
+  if (field.kind === "choice") return `one of ${field.choices.join(", ")}`;
+  if (field.kind === "int") return `a whole number from ${field.low} to ${field.high}`;
+  return `a number in ${field.lowOpen ? "(" : "["}${field.low}, ${field.high}]`;
 }
 
-// Text from a field or the hash -> the value to send to Python, or an error message.
-export function parseValue(property, text, range) {
-  const trimmed = String(text).trim();
-  if (property.kind === "choice") return { value: trimmed };
-  const pattern = property.kind === "int" ? /^-?\d+$/ : /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
-  if (!pattern.test(trimmed)) {
-    const what = property.kind === "int" ? "a whole number" : "a number";
-    return { error: `${property.name} must be ${what} from ${rangeText(range)}, got "${trimmed}"` };
-  }
-  return { value: Number(trimmed) };
+const PATTERNS = { int: /^-?\d+$/, float: /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i };
+
+// Text from a field or the hash -> {value} to send to Python, or {error} naming the field and its range.
+export function parseValue(name, text, field) {
+  const given = String(text).trim();
+  const refuse = { error: `${name} must be ${allowedText(field)}, got "${given}"` };
+  if (field.kind === "choice") return field.choices.includes(given) ? { value: given } : refuse;
+  if (!PATTERNS[field.kind].test(given)) return refuse;
+  const value = Number(given);
+  const aboveLow = field.lowOpen ? value > field.low : value >= field.low;
+  return Number.isFinite(value) && aboveLow && value <= field.high ? { value } : refuse;
 }
 
 export function configFromHash(hash) {

@@ -1,50 +1,45 @@
-// The training worker: Python and the rnnadd session live here, off the page's
+// The training worker: Python and one rnnadd session live here, off the page's
 // main thread, so training can use whole frames while the page draws at 60 fps.
-// Requests are handled one at a time, in the order they were sent; each gets
-// one reply of plain values.
+// It only passes calls through: each message is a list of [method, ...args]
+// calls, answered by one reply with each call's plain value and its time.
 
 import { bootPython } from "./runtime.js";
 
 let pyodide = null;
 let page = null; // the rnnadd.page module
-let trainer = null;
-// Frames of a training run that reached "solved" or diverged train no further:
-// the page may already have sent the next one or two.
-let haltedRun = null;
+let trainer = null; // the current session's rnnadd.page.Trainer
 
-function plain(proxy) {
-  const value = proxy.toJs({ dict_converter: Object.fromEntries });
-  proxy.destroy();
-  return value;
+function plain(value) {
+  if (!value || typeof value.toJs !== "function") return value;
+  const converted = value.toJs({ dict_converter: Object.fromEntries });
+  value.destroy();
+  return converted;
 }
 
 function useTrainer(next) {
   if (trainer) trainer.destroy();
   trainer = next;
-  haltedRun = null;
-  return plain(trainer.config());
+  return plain(trainer.summary());
 }
 
-const isSet = (value) => value !== null && value !== undefined;
-
-function frame(steps, measure, detail, run) {
-  const solvedBefore = isSet(trainer.solved_at);
-  const result = plain(trainer.frame(run === haltedRun ? 0 : steps, measure, detail));
-  if (result.error || (!solvedBefore && isSet(result.solved_at))) haltedRun = run;
-  result.wasm_bytes = pyodide._module.HEAPU8.buffer.byteLength;
-  return result;
-}
-
-const METHODS = {
-  validate: (valuesJson) => JSON.parse(page.validate(valuesJson)),
-  create: (configJson) => useTrainer(page.create(configJson)),
+// Calls that make a session; every other name is a method of the current session.
+const SESSION_MAKERS = {
+  create: (config) => {
+    const values = pyodide.toPy(config);
+    try {
+      return useTrainer(page.create(values));
+    } finally {
+      values.destroy();
+    }
+  },
   load: (text) => useTrainer(page.load(text)),
-  frame,
-  select: (a, b) => trainer.select(a, b),
-  save: () => trainer.save(),
-  generalisation: () => plain(trainer.generalisation()),
-  ask: (a, b) => plain(trainer.ask(a, b)),
 };
+
+function perform([method, ...args]) {
+  const started = performance.now();
+  const value = SESSION_MAKERS[method] ? SESSION_MAKERS[method](...args) : plain(trainer[method](...args));
+  return { value, ms: performance.now() - started };
+}
 
 // A Python exception's last line, without the traceback: "bits must be ...".
 function pythonMessage(error) {
@@ -52,11 +47,14 @@ function pythonMessage(error) {
   return lines[lines.length - 1].replace(/^\w+Error: /, "");
 }
 
-function handle({ data: { id, method, args } }) {
+function handle({ data: { id, calls } }) {
+  const results = [];
   try {
-    self.postMessage({ id, value: METHODS[method](...args) });
+    for (const call of calls) results.push(perform(call));
+    self.postMessage({ id, results, wasmBytes: pyodide._module.HEAPU8.buffer.byteLength });
   } catch (error) {
-    self.postMessage({ id, error: pythonMessage(error) });
+    // The calls before the failing one took effect; the caller learns which one failed.
+    self.postMessage({ id, results, error: pythonMessage(error), failed: calls[results.length][0] });
   }
 }
 
@@ -65,7 +63,7 @@ async function start(compiled) {
   try {
     let seconds;
     ({ pyodide, page, seconds } = await bootPython(onStage, compiled));
-    self.postMessage({ ready: { seconds, described: JSON.parse(page.describe()) } });
+    self.postMessage({ ready: { seconds, described: plain(page.describe()) } });
   } catch (error) {
     self.postMessage({ failed: { stage: error.stage || "runtime", message: error.message } });
   }

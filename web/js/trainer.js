@@ -1,0 +1,244 @@
+// The one owner of the training loop: which session and run this is, what is in
+// flight, how much one animation frame asks for, and when a run stops. It knows
+// no DOM: it sends lists of calls to a Python worker and hands the replies to the
+// page (onData), which draws them. Each rule below lives here and nowhere else.
+
+// Each frame asks for a little more than a frame's work, with at most two chunks
+// queued, so the worker never waits for the page and the page's frames only draw.
+export const CHUNK_MS = 20;
+export const MAX_IN_FLIGHT = 2;
+const MAX_CHUNK = 10_000;
+// A step slower than this makes a standby worker worth having: a Reset or Load
+// can then end the busy worker instead of waiting for its step.
+export const SLOW_STEP_MS = 100;
+// How long a Reset or Load waits for the steps in flight before ending the worker.
+export const SWITCH_WAIT_MS = 150;
+// Views that cost more than a chunk refresh at most this often while training.
+export const SLOW_VIEWS_MS = 300;
+
+const RATE_WINDOW_MS = 1000;
+
+export class Trainer {
+  // connect(): a new worker client {ready, send, terminate}; views(): the calls that
+  // redraw the weights' views every chunk; slowViews(): those refreshed every
+  // SLOW_VIEWS_MS and when training stops; stoppedViews(): those only when it stops;
+  // onData(values by method, why): the replies, for the page.
+  constructor({ connect, views = () => [], slowViews = () => [], stoppedViews = () => [], onData = () => {}, now }) {
+    Object.assign(this, { connect, views, slowViews, stoppedViews, onData });
+    this.now = now ?? (() => performance.now());
+    this.python = connect();
+    this.standby = null;
+    this.phase = "loading";
+    this.generation = 0; // sessions made so far: replies from an older one are dropped
+    this.run = 0; // presses of Train: a run that solved trains no further
+    this.inFlight = 0; // training chunks sent and not back
+    this.outstanding = 0; // every request sent and not back
+    this.switching = false;
+    this.stepsPerFrame = null; // null: as many as fit the frame
+    this.error = null;
+    this.resetCounters();
+  }
+
+  resetCounters() {
+    this.step = 0;
+    this.solvedAt = null;
+    this.stepMs = null; // measured; the first step of a session runs alone to measure it
+    this.extraMs = 0; // the views' share of each chunk
+    this.lastSlowViews = -Infinity;
+    this.rateWindow = [];
+    this.stepsPerSecond = 0;
+    this.sentAt = [];
+  }
+
+  // -- sessions ------------------------------------------------------------------
+
+  // Make a session ("create" with a config, or "load" with a saved file's text), and
+  // draw its views, in one round trip. A worker busy with a long step is ended. A
+  // loaded session has stopped training, so the views that follow a stop come too.
+  async begin(method, argument) {
+    this.switching = true;
+    this.generation += 1;
+    const mine = this.generation;
+    try {
+      if (this.outstanding > 0 && !(await this.drained(SWITCH_WAIT_MS))) await this.replaceWorker();
+      const stopped = method === "load" ? this.stoppedViews() : [];
+      const calls = [[method, argument], ...this.views(), ...this.slowViews(), ...stopped];
+      const results = await this.send(calls);
+      if (mine !== this.generation) return null;
+      this.resetCounters();
+      this.step = results[0].value.step;
+      this.error = null;
+      this.phase = "ready";
+      this.onData(byMethod([["session"], ...calls.slice(1)], results), "session");
+      return results[0].value.config;
+    } finally {
+      if (mine === this.generation) this.switching = false;
+    }
+  }
+
+  drained(timeoutMs) {
+    return new Promise((resolve) => {
+      const started = this.now();
+      const check = () => {
+        if (this.outstanding === 0) resolve(true);
+        else if (this.now() - started >= timeoutMs) resolve(false);
+        else setTimeout(check, 5);
+      };
+      check();
+    });
+  }
+
+  // End the busy worker and carry on in the standby one (or a new one).
+  async replaceWorker() {
+    this.python.terminate();
+    this.python = this.standby ?? this.connect();
+    this.standby = null;
+    this.inFlight = this.outstanding = 0;
+    this.sentAt = [];
+    this.stopping = true;
+    try {
+      await this.python.ready;
+    } finally {
+      this.stopping = false;
+    }
+  }
+
+  // -- the loop ------------------------------------------------------------------
+
+  play() {
+    if (this.phase === "loading" || this.phase === "error" || this.phase === "training") return;
+    this.run += 1;
+    this.phase = "training";
+  }
+
+  pause() {
+    if (this.phase === "training") this.stopTraining("paused");
+  }
+
+  stepOnce() {
+    if (this.phase === "loading" || this.phase === "error") return;
+    if (this.phase === "training") this.stopTraining("paused");
+    else this.phase = "paused";
+    this.run += 1;
+    this.sendChunk(1).then(() => this.refreshSlowViews());
+  }
+
+  stopTraining(phase) {
+    this.phase = phase;
+    this.refreshSlowViews();
+  }
+
+  // Called every animation frame.
+  tick(now) {
+    const oldest = this.sentAt[0];
+    if (!this.standby && oldest !== undefined && now - oldest > SLOW_STEP_MS) this.prepareStandby();
+    if (this.phase !== "training" || this.switching || this.inFlight >= MAX_IN_FLIGHT) return;
+    const slow = now - this.lastSlowViews >= SLOW_VIEWS_MS;
+    if (slow) this.lastSlowViews = now;
+    this.sendChunk(this.chunkSize(), slow);
+  }
+
+  chunkSize() {
+    if (this.stepsPerFrame) return this.stepsPerFrame;
+    if (this.stepMs === null) return 1;
+    return Math.max(1, Math.min(MAX_CHUNK, Math.floor((CHUNK_MS - this.extraMs) / this.stepMs)));
+  }
+
+  prepareStandby() {
+    this.standby = this.connect();
+    this.standby.ready.catch(() => {
+      this.standby = null;
+    });
+  }
+
+  async sendChunk(steps, slow = false) {
+    const calls = [["train", steps, this.solvedAt === null], ...this.views(), ...(slow ? this.slowViews() : [])];
+    const mine = this.generation;
+    const run = this.run;
+    this.inFlight += 1;
+    let results;
+    try {
+      results = await this.send(calls);
+    } finally {
+      if (mine === this.generation) this.inFlight = Math.max(0, this.inFlight - 1);
+    }
+    if (results && mine === this.generation) this.apply(results, calls, run);
+  }
+
+  // Every request goes through here, so that what is in flight is known. Resolves to
+  // null when its worker was ended on purpose meanwhile.
+  async send(calls) {
+    const python = this.python;
+    this.outstanding += 1;
+    this.sentAt.push(this.now());
+    try {
+      return await python.send(calls);
+    } catch (error) {
+      if (python !== this.python || error.stopped) return null;
+      throw error;
+    } finally {
+      if (python === this.python) {
+        this.outstanding -= 1;
+        this.sentAt.shift();
+      }
+    }
+  }
+
+  apply(results, calls, run) {
+    const trained = results[0].value;
+    const steps = trained.losses.length;
+    if (steps) {
+      this.stepMs = 0.7 * (this.stepMs ?? results[0].ms / steps) + (0.3 * results[0].ms) / steps;
+      const extra = results.slice(1).reduce((sum, result) => sum + result.ms, 0);
+      this.extraMs = 0.7 * this.extraMs + 0.3 * extra;
+      if (this.stepMs > SLOW_STEP_MS && !this.standby) this.prepareStandby();
+    }
+    this.step = trained.step;
+    this.measureRate();
+    if (trained.error) {
+      this.error = trained.error;
+      this.phase = "error";
+    } else if (trained.solved && this.solvedAt === null) {
+      this.solvedAt = trained.step;
+      if (this.phase === "training" && run === this.run) this.stopTraining("solved");
+    }
+    this.onData(byMethod(calls, results), "chunk");
+  }
+
+  measureRate() {
+    if (this.phase !== "training") return;
+    const now = this.now();
+    this.rateWindow.push([now, this.step]);
+    while (this.rateWindow.length > 2 && now - this.rateWindow[0][0] > RATE_WINDOW_MS) this.rateWindow.shift();
+    const [t0, s0] = this.rateWindow[0];
+    if (now > t0) this.stepsPerSecond = ((this.step - s0) * 1000) / (now - t0);
+  }
+
+  async refreshSlowViews() {
+    const calls = [...this.slowViews(), ...this.stoppedViews()];
+    const values = calls.length ? await this.request(calls) : null;
+    if (values) this.onData(values, "stopped");
+  }
+
+  // Calls outside the loop (ask, save, ...): their values by method name, or null
+  // when the session changed before they came back.
+  async request(calls) {
+    const mine = this.generation;
+    const results = await this.send(calls);
+    return results && mine === this.generation ? byMethod(calls, results) : null;
+  }
+
+  // Milliseconds the call in flight the longest has been running: a step slower than a frame shows.
+  busyMs() {
+    return this.sentAt.length ? this.now() - this.sentAt[0] : 0;
+  }
+}
+
+// Replies keyed by the method that made them ("session" for the call that made a session).
+function byMethod(calls, results) {
+  const values = {};
+  calls.forEach(([method], i) => {
+    values[method] = results[i].value;
+  });
+  return values;
+}
