@@ -318,6 +318,8 @@ def test(pytest_args: list[str]) -> int:
     run(venv_bin / "ruff", "check", "--output-format", "concise", ".", cwd=ROOT)
     run(venv_bin / "ruff", "format", "--check", ".", cwd=ROOT)
     run(ROOT / "node_modules" / ".bin" / "eslint", ".", cwd=ROOT)
+    log("node --test: the page's trainer rules")
+    run("node", "--test", "tests/js/", cwd=ROOT)
     build(ROOT / "dist")
     log("pytest: unit and end-to-end tests")
     env = {**os.environ, "RNNADD_SITE": str(ROOT / "dist"), "RNNADD_CHROMIUM": chromium}

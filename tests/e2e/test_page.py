@@ -282,3 +282,30 @@ def test_status_api_reports_the_documented_fields(app):
     for key in ("phase", "step", "loss", "exactMatch", "stepsPerSecond", "config"):
         assert key in state
     json.dumps(state["config"])
+
+
+def test_pause_and_reset_take_effect_at_once_even_while_a_step_takes_a_minute(page, base_url, watch):
+    # One step of this network takes about a minute in the browser.
+    open_app(page, base_url, "#hidden=1024&bits=32&batch_size=512")
+    by_id(page, "train-toggle").click()
+    # A step slower than 100 ms brings up a standby Python, so the busy one can be ended.
+    page.wait_for_function("window.rnnDemo.status().standby === 'ready'", timeout=60_000)
+    assert status(page)["step"] == 0 and status(page)["pending"] > 0
+    expect(by_id(page, "status")).to_contain_text("current step running")
+
+    started = page.evaluate("performance.now()")
+    by_id(page, "train-toggle").click()
+    page.wait_for_function("window.rnnDemo.status().phase === 'paused'", timeout=1000)
+    by_id(page, "field-hidden").fill("16")
+    by_id(page, "field-hidden").dispatch_event("change")
+    by_id(page, "reset-button").click()
+    page.wait_for_function(
+        "window.rnnDemo.status().config.hidden === 16 && window.rnnDemo.status().phase === 'ready'", timeout=1000
+    )
+    assert page.evaluate("performance.now()") - started < 1000
+    assert "hidden=16&" in page.evaluate("location.hash")
+
+    by_id(page, "train-toggle").click()
+    page.wait_for_function("window.rnnDemo.status().step >= 20", timeout=10_000)
+    assert status(page)["config"]["batch_size"] == 512  # the other fields stay as they were
+    assert watch.errors == [] and watch.outside == []

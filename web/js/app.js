@@ -238,7 +238,7 @@ function status() {
     error: trainer.error ?? state.failure,
     loadSeconds: state.loadSeconds,
     pending: trainer.outstanding,
-    standby: trainer.standby ? "ready" : null,
+    standby: trainer.standbyState(),
   };
 }
 

@@ -145,10 +145,20 @@ export class Trainer {
   }
 
   prepareStandby() {
-    this.standby = this.connect();
-    this.standby.ready.catch(() => {
-      this.standby = null;
-    });
+    const standby = this.connect();
+    this.standby = standby;
+    standby.ready.then(
+      () => (standby.booted = true),
+      () => {
+        if (this.standby === standby) this.standby = null;
+      },
+    );
+  }
+
+  // null, "starting" or "ready": whether a Reset can switch to a standby worker at once.
+  standbyState() {
+    if (!this.standby) return null;
+    return this.standby.booted ? "ready" : "starting";
   }
 
   async sendChunk(steps, slow = false) {

@@ -1,0 +1,156 @@
+// The trainer's rules, with a stand-in worker whose replies the test controls.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CHUNK_MS, SWITCH_WAIT_MS, Trainer } from "../../web/js/trainer.js";
+
+// A worker stand-in: records every request and answers when the test says so.
+function fakePython() {
+  const requests = [];
+  return {
+    requests,
+    terminated: false,
+    ready: Promise.resolve({}),
+    send(calls) {
+      return new Promise((resolve, reject) => requests.push({ calls, resolve, reject }));
+    },
+    terminate() {
+      this.terminated = true;
+      for (const request of requests) request.reject(Object.assign(new Error("stopped"), { stopped: true }));
+    },
+  };
+}
+
+const trained = (step, steps, extra = {}) => ({
+  value: { step, losses: Array(steps).fill(0.5), error: null, batchExact: 0.5, batchPerBit: 0.9, solved: false, ...extra },
+  ms: 0,
+});
+
+function setUp() {
+  const workers = [];
+  const seen = [];
+  let clock = 0;
+  const trainer = new Trainer({
+    connect: () => {
+      workers.push(fakePython());
+      return workers.at(-1);
+    },
+    views: () => [["panel"]],
+    onData: (values, why) => seen.push([why, values]),
+    now: () => clock,
+  });
+  const advance = (ms) => (clock += ms);
+  return { trainer, workers, seen, advance };
+}
+
+async function started(setup) {
+  const made = setup.trainer.begin("create", { seed: 0 });
+  const request = setup.workers[0].requests.shift();
+  request.resolve([{ value: { config: { seed: 0 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  await made;
+  return setup;
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+test("the first step of a session runs alone, then chunks fill the frame from measured step time", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.play();
+  trainer.tick(0);
+  const first = workers[0].requests.shift();
+  assert.deepEqual(first.calls[0], ["train", 1, true]);
+  first.resolve([{ ...trained(1, 1), ms: 2 }, { value: [], ms: 0 }]);
+  await flush();
+  trainer.tick(16);
+  const second = workers[0].requests.shift();
+  assert.equal(second.calls[0][1], Math.floor(CHUNK_MS / 2)); // 2 ms per step
+  // Steps get slower: the chunk shrinks to fit the frame again.
+  second.resolve([{ ...trained(11, 10), ms: 80 }, { value: [], ms: 0 }]);
+  await flush();
+  trainer.tick(32);
+  const third = workers[0].requests.shift();
+  assert.ok(third.calls[0][1] < 10 && third.calls[0][1] >= 1, third.calls[0][1]);
+});
+
+test("at most two chunks are in flight", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.play();
+  for (let frame = 0; frame < 5; frame += 1) trainer.tick(frame * 16);
+  assert.equal(workers[0].requests.length, 2);
+});
+
+test("a reply from before a Reset is dropped", async () => {
+  const setup = await started(setUp());
+  const { trainer, workers, seen } = setup;
+  trainer.play();
+  trainer.tick(0);
+  const stale = workers[0].requests.shift();
+  const reset = trainer.begin("create", { seed: 1 });
+  stale.resolve([trained(1, 1), { value: [], ms: 0 }]);
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the Reset waits for it, then sends
+  const create = workers[0].requests.shift();
+  create.resolve([{ value: { config: { seed: 1 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  assert.deepEqual(await reset, { seed: 1 });
+  assert.equal(trainer.step, 0);
+  assert.deepEqual(
+    seen.map(([why]) => why),
+    ["session", "session"],
+  );
+});
+
+test("a solved run trains no further, and Train after it trains on without stopping", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.play();
+  trainer.tick(0);
+  trainer.tick(16);
+  const [solving, queued] = workers[0].requests.splice(0, 2);
+  assert.equal(queued.calls[0][2], true); // asks Python to train nothing once solved
+  solving.resolve([trained(1, 1, { solved: true }), { value: [], ms: 0 }]);
+  await flush();
+  assert.equal(trainer.phase, "solved");
+  assert.equal(trainer.solvedAt, 1);
+  queued.resolve([trained(1, 0, { solved: true }), { value: [], ms: 0 }]);
+  await flush();
+  trainer.tick(32);
+  assert.equal(workers[0].requests.filter((r) => r.calls[0][0] === "train").length, 0);
+  assert.equal(trainer.step, 1);
+
+  trainer.play();
+  trainer.tick(48);
+  const more = workers[0].requests.find((r) => r.calls[0][0] === "train");
+  assert.equal(more.calls[0][2], false);
+});
+
+test("a Reset that finds a long step in flight ends that worker and uses the standby", async () => {
+  const setup = await started(setUp());
+  const { trainer, workers, advance } = setup;
+  trainer.play();
+  trainer.tick(0);
+  advance(500);
+  trainer.tick(500); // the step has run for 500 ms: a standby worker starts
+  assert.equal(workers.length, 2);
+  await flush();
+  assert.equal(trainer.standbyState(), "ready");
+  const reset = trainer.begin("create", { seed: 2 });
+  advance(SWITCH_WAIT_MS + 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(workers[0].terminated, true);
+  const create = workers[1].requests.shift();
+  assert.deepEqual(create.calls[0], ["create", { seed: 2 }]);
+  create.resolve([{ value: { config: { seed: 2 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  assert.deepEqual(await reset, { seed: 2 });
+  assert.equal(trainer.phase, "ready");
+  assert.equal(trainer.outstanding, 0);
+});
+
+test("a diverged run stops with its message", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.play();
+  trainer.tick(0);
+  workers[0].requests.shift().resolve([trained(3, 3, { error: "training diverged at step 4" }), { value: [], ms: 0 }]);
+  await flush();
+  assert.equal(trainer.phase, "error");
+  assert.equal(trainer.error, "training diverged at step 4");
+  trainer.tick(16);
+  assert.equal(workers[0].requests.length, 0);
+});
