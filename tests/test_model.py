@@ -100,7 +100,11 @@ def test_prefix_tree_evaluation_counts_like_running_every_pair(cell, activation,
         accuracy = evaluation.evaluate(params, activation, bits)
         pairs = 4 ** (bits - 1)
         assert (accuracy.per_bit * pairs * bits, accuracy.exact_match * pairs) == pytest.approx(by_pairs, abs=1e-6)
-        assert evaluation.solves(params, activation, bits) == (by_pairs[1] == pairs)
+        wrong = evaluation.wrong_pairs(params, activation, bits, limit=1000)
+        assert (wrong == []) == (by_pairs[1] == pairs)
+        for a, b in wrong:  # each one really is added wrongly
+            probs = model.forward(params, encoding.encode_pairs([a], [b], bits)[0], activation).probs[:, 0]
+            assert encoding.bits_to_int(encoding.probs_to_bits(probs)) != a + b
 
 
 @pytest.mark.parametrize("cell", list(CELLS))

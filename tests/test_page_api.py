@@ -41,21 +41,22 @@ def test_train_reports_losses_and_batch_accuracy_and_views_read_the_weights():
     json.dumps([result, panel, view, trainer.carry_units(), trainer.metrics()])  # plain values only
 
 
-def test_a_solved_session_trains_no_further_when_asked_to_stop():
-    trainer = page.create({"seed": 0})
-    step = 0
-    while not (result := trainer.train(5, stop_when_solved=True))["solved"]:
-        step = result["step"]
-        assert step < 300
-    session = Session(seed=0)
-    session.step(step)
-    assert not session.solved()  # solved within the last chunk, not before it
-    session.step(result["step"] - step)
-    assert session.solved()
-    again = trainer.train(5, stop_when_solved=True)
+@pytest.mark.parametrize(("cell", "seed"), [("elman", 0), ("elman", 1), ("gru", 2)])
+def test_training_until_solved_stops_at_the_first_step_with_every_pair_right(cell, seed):
+    trainer = page.create({"cell": cell, "seed": seed})
+    while not (result := trainer.train(25, until_solved=True))["solved"]:
+        assert result["step"] < 300
+    # The same step as checking every pair after every step.
+    session = Session(cell=cell, seed=seed)
+    while session.evaluate().exact_match != 1.0:
+        session.step(1)
+    assert result["step"] == session.step_count
+    again = trainer.train(5, until_solved=True)
     assert again["step"] == result["step"] and again["losses"] == [] and again["solved"]
     assert trainer.train(1)["step"] == result["step"] + 1  # unless asked to stop
-    assert trainer.metrics()["allPairs"] is False or trainer.metrics()["exact"] == 1.0
+    # Stopping left the session exactly where one stepped to that point is.
+    session.step(1)
+    np.testing.assert_array_equal(trainer.session.params.flat, session.params.flat)
 
 
 def test_selecting_a_wide_problem_widens_the_hidden_view():

@@ -49,22 +49,63 @@ def wider_widths(bits: int) -> list[int]:
     return sorted({min(2 * bits, encoding.MAX_BITS), min(4 * bits, encoding.MAX_BITS), encoding.MAX_BITS} - {bits})
 
 
-def solves(params: model.Params, activation: str, bits: int) -> bool:
-    """Whether the network adds every pair right: the one meaning of "solved", in the CLI and the page.
+def wrong_pairs(
+    params: model.Params, activation: str, bits: int, first: tuple[tuple[int, int], ...] = (), limit: int = 16
+) -> list[tuple[int, int]]:
+    """Up to `limit` operand pairs the network adds wrongly; none means it is solved.
 
-    Every pair when there are at most 65,536, else 10,000 seeded pairs: exactly
-    where `evaluate(...).exact_match == 1`, but a few pairs are tried first and
-    it stops at the first wrong sum, so an unsolved network costs little.
+    "Solved" has one meaning, in the CLI and the page: every pair right when
+    there are at most 65,536 of them, else 10,000 seeded pairs, exactly where
+    `evaluate(...).exact_match == 1`. Cheap pairs are tried before all of them:
+    `first` (say, the pairs a session got wrong last time), then 64 random ones;
+    the walk over every pair stops at the first bit position with a wrong sum.
     """
-    if _count_right(params, activation, *_encoded(bits, QUICK_PAIRS, 1))[1] < QUICK_PAIRS:
-        return False
+    for inputs, targets in (_encode(first, bits), _encoded(bits, QUICK_PAIRS, 1)):
+        wrong = _wrong_among(params, activation, inputs, targets, limit)
+        if wrong:
+            return wrong
     if 4 ** (bits - 1) > MAX_EXHAUSTIVE_PAIRS:
-        return _count_right(params, activation, *_encoded(bits, SOLVED_SAMPLE, 0), stop_at_wrong=True)[1] == (
-            SOLVED_SAMPLE
-        )
+        return _wrong_among(params, activation, *_encoded(bits, SOLVED_SAMPLE, 0), limit)
     if not _tree_fits(params, bits):
-        return _count_right(params, activation, *_encoded(bits, 0, 0), stop_at_wrong=True)[1] == 4 ** (bits - 1)
-    return all(all_right.all() for _, all_right, _ in _prefix_tree(params, activation, bits))
+        return _wrong_among(params, activation, *_encoded(bits, 0, 0), limit)
+    for level, (_, all_right, _) in enumerate(_prefix_tree(params, activation, bits)):
+        if not all_right.all():
+            return [_pair_of_node(int(node), level, bits) for node in np.flatnonzero(~all_right)[:limit]]
+    return []
+
+
+def _encode(pairs: tuple[tuple[int, int], ...], bits: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = (np.array(column, dtype=np.uint64) for column in (zip(*pairs, strict=True) if pairs else ((), ())))
+    return encoding.encode_pairs(a, b, bits)
+
+
+def _wrong_among(
+    params: model.Params, activation: str, inputs: np.ndarray, targets: np.ndarray, limit: int
+) -> list[tuple[int, int]]:
+    """The first `limit` pairs of an encoded set that the network gets wrong, by chunked forward passes."""
+    bits, pairs = targets.shape
+    chunk = max(1, MAX_WORK_FLOATS // ((bits + 1) * params.hidden * CELLS[params.cell].GATES))
+    for start in range(0, pairs, chunk):
+        logits = model.forward(params, inputs[:, start : start + chunk], activation).logits
+        wrong = np.flatnonzero(((logits > 0) != (targets[:, start : start + chunk] > 0.5)).any(axis=0))[:limit]
+        if wrong.size:
+            operands = encoding.bits_to_int(inputs[:, start + wrong].transpose(1, 2, 0))  # (wrong, 2)
+            return [(int(a), int(b)) for a, b in operands]
+    return []
+
+
+def _pair_of_node(node: int, level: int, bits: int) -> tuple[int, int]:
+    """The operands (high bits zero) that lead to a node of the prefix tree at `level`.
+
+    A node's children are numbered node * 4 + symbol, so its number read in base 4
+    spells the symbols from bit 0 on; the top bit, always (0, 0), adds no digit.
+    """
+    a = b = 0
+    for bit in range(min(level, bits - 2), -1, -1):
+        node, symbol = divmod(node, 4)
+        a |= int(_SYMBOLS[symbol, 0]) << bit
+        b |= int(_SYMBOLS[symbol, 1]) << bit
+    return a, b
 
 
 def evaluate_sample(params: model.Params, activation: str, bits: int, sample: int, seed: int) -> Accuracy:

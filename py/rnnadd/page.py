@@ -8,6 +8,7 @@ business (web/js/trainer.js).
 """
 
 import json
+from dataclasses import replace
 
 import numpy as np
 
@@ -80,33 +81,48 @@ class Trainer:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.problems = problems_for(session.config.bits, session.config.seed)
+        self.scratch: Session | None = None  # for warm_up only
+
+    def warm_up(self, steps: int) -> dict:
+        """Train a scratch session of the same configuration, never this one.
+
+        WebAssembly engines compile hot code fully only after it has run a while;
+        running the training code before the visitor presses Train means the real
+        run starts at full speed. Stops at a divergence, which says nothing here.
+        """
+        if self.scratch is None:
+            self.scratch = Session(replace(self.session.config, seed=self.session.config.seed ^ 1))
+        try:
+            return {"steps": self.scratch.step(steps).size}
+        except DivergenceError as diverged:
+            return {"steps": diverged.losses.size}
 
     def config(self) -> dict:
         return self.session.config.to_dict()
 
     def summary(self) -> dict:
-        """What the page shows of a session it has just made or loaded."""
-        return {"config": self.config(), "step": self.session.step_count}
+        """What the page needs of a session it has just made or loaded, with a step's multiply-adds."""
+        c = self.session.config
+        work = 3 * c.batch_size * c.bits * c.hidden * (c.hidden + 2) * cells.CELLS[c.cell].GATES
+        return {"config": self.config(), "step": self.session.step_count, "stepWork": work}
 
     def save(self) -> str:
         """The whole session as JSON: the format `rnnadd train --save` writes and --load reads."""
         return json.dumps(self.session.snapshot())
 
-    def train(self, steps: int, stop_when_solved: bool = False) -> dict:
-        """Up to `steps` training steps: none when asked to stop once solved and already solved.
+    def train(self, steps: int, until_solved: bool = False) -> dict:
+        """Up to `steps` training steps; with until_solved, none from the first step whose
+        weights already add every pair right, and `solved` says whether they do.
 
         Accuracy comes from the steps' own batches (fresh draws, each scored before
-        its update), so it costs next to nothing. `solved` is asked only with
-        stop_when_solved, after the steps: whether every pair is right now.
+        its update), so it costs next to nothing.
         """
         session = self.session
         error = None
-        losses = np.empty(0)
-        if not (stop_when_solved and session.solved()):
-            try:
-                losses = session.step(steps)
-            except DivergenceError as diverged:
-                losses, error = diverged.losses, str(diverged)
+        try:
+            losses = session.step(steps, until_solved=until_solved)
+        except DivergenceError as diverged:
+            losses, error = diverged.losses, str(diverged)
         per_bit, exact = session.last_batch_accuracy if losses.size else (None, None)
         return {
             "step": session.step_count,
@@ -114,7 +130,7 @@ class Trainer:
             "error": error,
             "batchPerBit": per_bit,
             "batchExact": exact,
-            "solved": bool(stop_when_solved and error is None and session.solved()),
+            "solved": until_solved and losses.size < steps and error is None,
         }
 
     def metrics(self) -> dict:

@@ -21,6 +21,7 @@ from .cells import CELLS, label
 SNAPSHOT_FORMAT = "rnnadd-session"
 SNAPSHOT_VERSION = 1
 MAX_STEPS_PER_CALL = 1_000_000
+COUNTEREXAMPLES = 64
 BATCH_CHUNK_FLOATS = 2**18
 
 
@@ -151,6 +152,9 @@ class DivergenceError(FloatingPointError):
         )
 
 
+_SOLVED = "solved"  # why a step was not taken with until_solved
+
+
 class Session:
     def __init__(self, config: Config | None = None, **overrides) -> None:
         if config is None:
@@ -165,13 +169,20 @@ class Session:
         self.step_count = 0
         self.last_batch_accuracy: tuple[float, float] | None = None
         self._solved: tuple[int, bool] | None = None  # (step, answer): weights change only by stepping
+        # Pairs it got wrong when last asked: near a solution, the likeliest to be wrong again.
+        self.counterexamples: tuple[tuple[int, int], ...] = ()
 
-    def step(self, n: int = 1) -> np.ndarray:
-        """Run n training steps on fresh random batches; returns their n losses.
+    def step(self, n: int = 1, until_solved: bool = False) -> np.ndarray:
+        """Run n training steps on fresh random batches; returns their losses.
+
+        With until_solved, stops before the first step taken with weights that
+        already add every pair right (see `solved`), so it may return fewer than
+        n losses. A step's batch is scored before its update, and a batch with a
+        wrong sum proves the weights unsolved, so most steps cost no check.
 
         Also sets `last_batch_accuracy`: (per-bit, exact-match) over the batches of
-        this call, each scored before its update. The batches are fresh draws, so
-        this tracks accuracy without a separate evaluation pass.
+        this call. The batches are fresh draws, so this tracks accuracy without a
+        separate evaluation pass.
         """
         n = _check_int("n", n, 1, MAX_STEPS_PER_CALL)
         c = self.config
@@ -180,34 +191,42 @@ class Session:
         # Batches are drawn a chunk at a time (cheaper than one by one, same stream),
         # in chunks small enough to keep their memory to a few MB.
         chunk = max(1, min(n, BATCH_CHUNK_FLOATS // (3 * c.bits * c.batch_size)))
+        done = 0
         # Overflow is reported as a DivergenceError, not as NumPy warnings.
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, n, chunk):
-                steps = min(chunk, n - start)
+            while done < n:
+                steps = min(chunk, n - done)
                 rng_state = self.rng.bit_generator.state
                 inputs, targets = encoding.random_batches(self.rng, steps, c.batch_size, c.bits)
                 for i in range(steps):
-                    loss, cause = self._train_on(inputs[i], targets[i])
-                    if cause:
-                        # Leave the generator just after the last good step's batch: draw those again.
+                    loss, stop = self._train_on(inputs[i], targets[i], until_solved)
+                    if stop:
+                        # Leave the generator just after the last step's batch: draw those again.
                         self.rng.bit_generator.state = rng_state
                         encoding.random_batches(self.rng, i, c.batch_size, c.bits)
-                        raise DivergenceError(self.step_count + 1, cause, losses[: start + i].copy())
-                    losses[start + i] = loss
+                        if stop is not _SOLVED:
+                            raise DivergenceError(self.step_count + 1, stop, losses[:done].copy())
+                        n = done
+                        break
+                    losses[done] = loss
+                    done += 1
         if self._pairs:
             self.last_batch_accuracy = (self._bits_right / (self._pairs * c.bits), self._sums_right / self._pairs)
-        return losses
+        return losses[:done]
 
-    def _train_on(self, inputs: np.ndarray, targets: np.ndarray) -> tuple[float, str | None]:
-        """One step; changes nothing and names the cause when anything is not finite."""
+    def _train_on(self, inputs: np.ndarray, targets: np.ndarray, until_solved: bool) -> tuple[float, str | None]:
+        """One step; changes nothing and says why when anything is not finite, or when solved."""
         c = self.config
         trace = model.forward(self.params, inputs, c.activation)
+        right = (trace.logits > 0) == (targets > 0.5)
+        sums_right = np.count_nonzero(right.all(axis=0))
+        if until_solved and sums_right == c.batch_size and self.solved():
+            return 0.0, _SOLVED
         loss = model.loss_value(trace, targets, c.loss)
         if not math.isfinite(loss):
             return loss, f"the loss is {loss}"
-        right = (trace.logits > 0) == (targets > 0.5)
         self._bits_right += np.count_nonzero(right)
-        self._sums_right += np.count_nonzero(right.all(axis=0))
+        self._sums_right += sums_right
         self._pairs += c.batch_size
         model.backward(self.params, trace, targets, c.loss, c.activation, self.grads)
         grad = self.grads.flat
@@ -232,9 +251,12 @@ class Session:
         return evaluation.evaluate(self.params, self.config.activation, bits or self.config.bits, sample, seed)
 
     def solved(self) -> bool:
-        """Every pair right at the trained width (see evaluation.solves); asked twice, computed once."""
+        """Every pair right at the trained width (see evaluation.wrong_pairs); asked twice, computed once."""
         if self._solved is None or self._solved[0] != self.step_count:
-            self._solved = (self.step_count, evaluation.solves(self.params, self.config.activation, self.config.bits))
+            c = self.config
+            wrong = evaluation.wrong_pairs(self.params, c.activation, c.bits, first=self.counterexamples)
+            self.counterexamples = tuple(dict.fromkeys(wrong + list(self.counterexamples)))[:COUNTEREXAMPLES]
+            self._solved = (self.step_count, not wrong)
         return self._solved[1]
 
     def ask(self, a: int, b: int, bits: int | None = None) -> "Answer":

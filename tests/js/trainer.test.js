@@ -154,3 +154,24 @@ test("a diverged run stops with its message", async () => {
   trainer.tick(16);
   assert.equal(workers[0].requests.length, 0);
 });
+
+test("a new small session warms up on a scratch copy while it waits, and the first chunk then fills the frame", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.tick(0);
+  const warm = workers[0].requests.shift();
+  assert.deepEqual(warm.calls, [["warm_up", 1]]);
+  warm.resolve([{ value: { steps: 1 }, ms: 2 }]);
+  await flush();
+  trainer.play();
+  trainer.tick(16);
+  assert.deepEqual(workers[0].requests.shift().calls[0], ["train", Math.floor(CHUNK_MS / 2), true]);
+});
+
+test("a session with a heavy step does not warm up", async () => {
+  const setup = setUp();
+  const made = setup.trainer.begin("create", { hidden: 1024 });
+  setup.workers[0].requests.shift().resolve([{ value: { config: {}, step: 0, stepWork: 1e11 }, ms: 1 }, { value: [], ms: 1 }]);
+  await made;
+  setup.trainer.tick(0);
+  assert.equal(setup.workers[0].requests.length, 0);
+});
