@@ -8,7 +8,8 @@ measures, in one run:
    after a reload with caches primed, beside a bare page that only boots
    Pyodide and loads NumPy (the floor);
 2. raw training throughput in the browser beside CPython running the same
-   package (batch 32, hidden 16, 8 bits), in alternating rounds;
+   package (batch 32, hidden 16, 8 bits), and each beside the careful plain
+   NumPy RNN of bench/plain_rnn.py in the same runtime, in alternating rounds;
 3. in-app throughput while the animation-frame loop trains and draws, in
    rounds alternating with the raw figure in the bare page (the app paused
    meanwhile), frame intervals and the longest task;
@@ -36,7 +37,7 @@ import measure  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 # The same measurement code runs in CPython here and, as source, in Pyodide.
-MEASURE_PY = (ROOT / "bench" / "measure.py").read_text()
+MEASURE_PY = (ROOT / "bench" / "plain_rnn.py").read_text() + "\n" + (ROOT / "bench" / "measure.py").read_text()
 
 LONG_TASKS_JS = """
 window.longestTask = 0;
@@ -143,15 +144,22 @@ def run_py(page, setup: str, expression: str):
 
 def throughput(page, rounds: int, seconds: float) -> dict:
     run_py(page, MEASURE_PY, "steps_per_second(3.0)")  # let the wasm engine tier up
-    browser_rates, cpython_rates = [], []
+    run_py(page, MEASURE_PY, "plain_steps_per_second(1.0)")
+    rates = {"browser": [], "cpython": [], "browser_plain": [], "cpython_plain": []}
     for _ in range(rounds):
-        cpython_rates.append(measure.steps_per_second(seconds))
-        browser_rates.append(run_py(page, MEASURE_PY, f"steps_per_second({seconds})"))
-    browser_rate, cpython_rate = median(browser_rates), median(cpython_rates)
+        rates["cpython"].append(measure.steps_per_second(seconds))
+        rates["browser"].append(run_py(page, MEASURE_PY, f"steps_per_second({seconds})"))
+        rates["cpython_plain"].append(measure.plain_steps_per_second(seconds))
+        rates["browser_plain"].append(run_py(page, MEASURE_PY, f"plain_steps_per_second({seconds})"))
+    rate = {name: median(values) for name, values in rates.items()}
     return {
-        "browser_steps_per_s": browser_rate,
-        "cpython_steps_per_s": cpython_rate,
-        "ratio": browser_rate / cpython_rate,
+        "browser_steps_per_s": rate["browser"],
+        "cpython_steps_per_s": rate["cpython"],
+        "ratio": rate["browser"] / rate["cpython"],
+        "browser_plain_steps_per_s": rate["browser_plain"],
+        "cpython_plain_steps_per_s": rate["cpython_plain"],
+        "browser_to_plain": rate["browser"] / rate["browser_plain"],
+        "cpython_to_plain": rate["cpython"] / rate["cpython_plain"],
     }
 
 
@@ -281,6 +289,18 @@ def report(r: dict) -> None:
             f"{t['browser_steps_per_s']:,.0f} / {t['cpython_steps_per_s']:,.0f}",
             f"{t['ratio']:.2f}",
             ">= 0.45",
+        ),
+        (
+            "rnnadd / careful plain NumPy RNN, browser",
+            f"{t['browser_steps_per_s']:,.0f} / {t['browser_plain_steps_per_s']:,.0f}",
+            f"{t['browser_to_plain']:.2f}",
+            "",
+        ),
+        (
+            "rnnadd / careful plain NumPy RNN, CPython",
+            f"{t['cpython_steps_per_s']:,.0f} / {t['cpython_plain_steps_per_s']:,.0f}",
+            f"{t['cpython_to_plain']:.2f}",
+            "",
         ),
         (
             "in-app steps/s while drawing / raw, alternating",

@@ -1,8 +1,14 @@
-"""Measurements that run unchanged in CPython and, sent as source, in Pyodide."""
+"""Measurements that run unchanged in CPython and, sent as source, in Pyodide.
+
+In Pyodide, bench/plain_rnn.py's source runs first, so PlainRNN is defined here.
+"""
 
 import time
 
 from rnnadd import Session
+
+if "PlainRNN" not in globals():  # in Pyodide, plain_rnn.py's source ran first in this namespace
+    from plain_rnn import PlainRNN
 
 
 def steps_per_second(seconds: float, chunk: int = 50) -> float:
@@ -12,6 +18,16 @@ def steps_per_second(seconds: float, chunk: int = 50) -> float:
     while time.perf_counter() - started < seconds:
         session.step(chunk)
         steps += chunk
+    return steps / (time.perf_counter() - started)
+
+
+def plain_steps_per_second(seconds: float) -> float:
+    """The same for the plain vectorised baseline, one step per call as it is written."""
+    plain = PlainRNN()
+    steps, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        plain.step()
+        steps += 1
     return steps / (time.perf_counter() - started)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import sigmoid
-from .cells import CELLS
+from .cells import CELLS, sums
 from .cells.sums import product
 
 INPUT_SIZE = 2
@@ -135,6 +135,6 @@ def backward(params: Params, trace: Trace, targets: np.ndarray, loss: str, activ
     d_logits /= targets.shape[1]
     d_flat = d_logits.reshape(-1)
     grads.w_ho[:, 0] = product(d_flat, trace.hidden[1:].reshape(-1, params.hidden))
-    grads.b_ho[0] = product(d_flat, np.ones(d_flat.size))
+    grads.b_ho[0] = product(d_flat, sums.ones(d_flat.size))
     d_hidden = np.multiply(d_logits[..., None], params.w_ho[:, 0])
     CELLS[params.cell].backward(params, trace.inputs, trace.hidden, trace.cache, d_hidden, activation, grads)

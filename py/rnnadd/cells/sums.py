@@ -1,6 +1,7 @@
 """Products and sums over time and batch that the cells' passes share."""
 
 import sys
+from functools import lru_cache
 
 import numpy as np
 
@@ -14,7 +15,14 @@ def over_steps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return product(a.reshape(-1, a.shape[-1]).T, b.reshape(-1, b.shape[-1]))
 
 
+@lru_cache(maxsize=16)
+def ones(n: int) -> np.ndarray:
+    ones = np.ones(n)
+    ones.flags.writeable = False
+    return ones
+
+
 def columns(a: np.ndarray) -> np.ndarray:
     """Sum over all time steps and examples; a product with ones beats ndarray.sum on small arrays."""
     rows = a.reshape(-1, a.shape[-1])
-    return product(np.ones(rows.shape[0]), rows)
+    return product(ones(rows.shape[0]), rows)
