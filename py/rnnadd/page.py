@@ -154,16 +154,15 @@ class Trainer:
 
     def hidden_view(self, a_text: str, b_text: str) -> dict:
         """Every hidden unit over the time steps of a + b, beside its carries."""
-        session, config = self.session, self.session.config
+        config = self.session.config
         a, b = self._operands(a_text, b_text)
         bits = max(config.bits, (a + b).bit_length())
         inputs, targets = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), bits)
-        states = model.forward(session.params, inputs, config.activation).hidden[1:, 0, :]
         low, high = cells.CELLS[config.cell].hidden_range(config.activation)
         return {
             "a": str(a),
             "b": str(b),
-            "states": states.tolist(),
+            "states": self.session.hidden_states(a, b, bits).tolist(),
             "carry": evaluation.carries(inputs, targets)[:, 0].tolist(),
             "low": low,
             "high": high,
