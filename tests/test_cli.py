@@ -1,9 +1,13 @@
+import io
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from rnnadd import Session, cli
 
 PY_DIR = Path(__file__).resolve().parent.parent / "py"
 
@@ -91,3 +95,110 @@ def test_loaded_session_refuses_new_hyperparameters(weights):
     result = run("train", "--load", str(weights), "--hidden", "8")
     assert result.returncode == 2
     assert "--hidden cannot change a loaded session" in result.stderr
+
+
+def test_an_unwritable_save_path_is_refused_before_any_training(tmp_path):
+    for path, message in [
+        (tmp_path / "missing" / "out.json", f"the folder {tmp_path / 'missing'} does not exist"),
+        (tmp_path, "is a folder; give a file name"),
+    ]:
+        result = run("train", "--steps", "50", "--save", str(path))
+        assert result.returncode == 2 and result.stderr.count("\n") == 1
+        assert message in result.stderr and "training" not in result.stdout
+
+
+def test_a_save_that_fails_after_training_goes_to_a_fallback_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    session = Session(seed=1)
+    session.step(3)
+    assert not cli.save(session, tmp_path / "gone" / "out.json", io.StringIO())
+    fallback = next(tmp_path.glob("rnnadd-session-step3-*.json"))
+    assert Session.from_json(fallback.read_text()).step_count == 3
+    error = capsys.readouterr().err
+    assert "cannot save to" in error and f"saved to {fallback} instead" in error
+
+
+def test_a_failed_write_leaves_no_half_written_file(tmp_path, monkeypatch):
+    target = tmp_path / "out.json"
+    target.write_text("the previous session")
+
+    def refuse(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli.os, "replace", refuse)
+    with pytest.raises(OSError):
+        cli.write_atomically(target, "x" * 1000)
+    assert target.read_text() == "the previous session"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_ctrl_c_stops_after_the_current_step_saves_and_exits_130(tmp_path):
+    path = tmp_path / "stopped.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rnnadd", "train", "--steps", "1000000", "--keep-going", "--save", str(path)],
+        cwd=PY_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout.readline().startswith("training")
+    assert process.stdout.readline().startswith("step")  # progress: training is under way
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    stopped = [line for line in out.splitlines() if line.startswith("stopped at step")]
+    assert stopped and stopped[0].endswith("(Ctrl-C)")
+    step = int(stopped[0].split()[3])
+    assert json.loads(path.read_text())["step"] == step > 0
+
+
+def test_progress_shows_every_second_even_while_one_step_takes_longer():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rnnadd", "train", "--hidden", "1024", "--bits", "64", "--batch-size", "2048"],
+        cwd=PY_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        started = time.monotonic()
+        assert process.stdout.readline().startswith("training")
+        lines = [(process.stdout.readline(), time.monotonic() - started) for _ in range(3)]
+    finally:
+        process.kill()
+        process.communicate()
+    assert all(line.startswith("step      0") for line, _ in lines), lines
+    assert "first step running" in lines[0][0]
+    # Lines come a second apart (the wait allows for a busy machine), not once a step is done.
+    assert lines[-1][1] - lines[0][1] < 6
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000, "not a saved session: its JSON is nested too deeply"),
+        (bytes(range(256)) * 4, "not a saved session: not UTF-8 text"),
+    ],
+)
+def test_files_that_are_not_sessions_are_named_in_the_message(tmp_path, content, message):
+    path = tmp_path / "odd.json"
+    path.write_bytes(content)
+    result = run("add", "1", "2", "--weights", str(path))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert f"{path}: {message}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("operand", "shown"), [("\u00b2", "'\u00b2'"), ("\u0661\u0662", "'\u0661\u0662'"), ("9" * 5000, "'999")]
+)
+def test_odd_operands_name_the_field_and_range(weights, operand, shown):
+    result = run("add", operand, "2", "--weights", str(weights))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert f"a must be a whole number from 0 to 18446744073709551615 (2^64 - 1), got {shown}" in result.stderr
+
+
+def test_help_states_ranges_as_they_are_checked():
+    text = " ".join(run("train", "--help").stdout.split())
+    assert "a whole number from 0 to 4294967295" in text
+    assert "a number in (0, 10]" in text
+    assert "e+09" not in text

@@ -214,6 +214,11 @@ def corrupt(path: str, value):
         ("optimizer.m", [float("nan")] * 321, "snapshot.optimizer.m must hold only finite numbers"),
         ("optimizer", KeyError, "snapshot.optimizer must be an object"),
         ("rng.state", 12, "snapshot.rng.state must be a decimal string"),
+        ("rng.state", "\u00b2", r"snapshot.rng.state must be a decimal string of an integer in \[0, 2\^128\)"),
+        ("rng.state", "\u0661\u0662", "snapshot.rng.state must be a decimal string"),  # Arabic-Indic 12
+        ("rng.inc", "9" * 5000, "snapshot.rng.inc must be a decimal string"),
+        ("optimizer.v", [-1.0] * 321, r"snapshot.optimizer.v must hold only numbers >= 0"),
+        ("colour", "red", "snapshot has unknown field 'colour'; allowed: config, format"),
         ("rng", KeyError, "snapshot.rng must be an object"),
     ],
 )

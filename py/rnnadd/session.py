@@ -20,6 +20,7 @@ from .cells import CELLS, label
 
 SNAPSHOT_FORMAT = "rnnadd-session"
 SNAPSHOT_VERSION = 1
+SNAPSHOT_FIELDS = frozenset({"format", "version", "config", "step", "params", "optimizer", "rng"})
 MAX_STEPS_PER_CALL = 1_000_000
 COUNTEREXAMPLES = 64
 BATCH_CHUNK_FLOATS = 2**18
@@ -322,6 +323,11 @@ class Session:
             raise ValueError(f"snapshot.format must be {SNAPSHOT_FORMAT!r}, got {snapshot.get('format')!r}")
         if snapshot.get("version") != SNAPSHOT_VERSION:
             raise ValueError(f"snapshot.version must be {SNAPSHOT_VERSION}, got {snapshot.get('version')!r}")
+        unknown = sorted(set(snapshot) - SNAPSHOT_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"snapshot has unknown field {unknown[0]!r}; allowed: {', '.join(sorted(SNAPSHOT_FIELDS))}"
+            )
         session = cls(Config.from_dict(snapshot.get("config")))
         session.step_count = _check_int("snapshot.step", snapshot.get("step"), 0, 2**53 - 1)
         size = session.params.flat.size
@@ -335,6 +341,8 @@ class Session:
                 "m": _finite_vector("snapshot.optimizer.m", state.get("m"), size),
                 "v": _finite_vector("snapshot.optimizer.v", state.get("v"), size),
             }
+            if (session.optimizer_state["v"] < 0).any():
+                raise ValueError("snapshot.optimizer.v must hold only numbers >= 0 (Adam's second moments)")
         session.rng.bit_generator.state = _rng_state(snapshot.get("rng"))
         return session
 
@@ -357,7 +365,8 @@ def _rng_state(rng) -> dict:
     words = {}
     for key in ("state", "inc"):
         text = rng.get(key)
-        if not isinstance(text, str) or not text.isdigit() or int(text) >= 2**128:
+        # ASCII digits only (int() also reads other scripts' digits), and at most 39 of them.
+        if not (isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 39) or int(text) >= 2**128:
             raise ValueError(f"snapshot.rng.{key} must be a decimal string of an integer in [0, 2^128)")
         words[key] = int(text)
     return {
