@@ -15,4 +15,6 @@ export default [
       curly: ["error", "multi-line"],
     },
   },
+  { files: ["web/js/worker.js"], languageOptions: { globals: globals.worker } },
+  { files: ["tests/js/**/*.js"], languageOptions: { globals: globals.node } },
 ];

@@ -74,6 +74,8 @@ def serve(site: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
     return f"http://127.0.0.1:{server.server_port}/", server
 
 
+# Pages are opened with bypass_csp: Playwright's wait_for_function evaluates its predicate
+# with eval, which the page's Content-Security-Policy forbids.
 def launch(playwright):
     chromium = os.environ.get("RNNADD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     return playwright.chromium.launch(
@@ -102,7 +104,7 @@ def startup(browser, base: str, runs: int) -> dict:
     warm = {"app_ready": [], "app_first_loss": [], "bare_ready": []}
     for _ in range(runs):
         for kind in ("app", "bare"):
-            context = browser.new_context()
+            context = browser.new_context(bypass_csp=True)
             page = context.new_page()
             page.add_init_script(LONG_TASKS_JS)
             for sample in (rows, warm):
@@ -128,7 +130,7 @@ def startup(browser, base: str, runs: int) -> dict:
 
 
 def open_bare(browser, base: str):
-    page = browser.new_page()
+    page = browser.new_page(bypass_csp=True)
     page.goto(base + "bare.html")
     page.wait_for_function("window.bareReady", timeout=120_000)
     page.evaluate("async () => { await window.bench.loadPackage('rnnadd', { messageCallback: () => {} }); }")
@@ -183,7 +185,7 @@ TRAIN_TO_SOLVED_JS = """async () => {
 def train_to_solved(browser, base: str, seeds: int = 5) -> list[dict]:
     rows = []
     for seed in range(seeds):
-        page = browser.new_page()
+        page = browser.new_page(bypass_csp=True)
         page.goto(f"{base}#seed={seed}")
         page.wait_for_function("window.rnnDemo && window.rnnDemo.status().phase === 'ready'", timeout=120_000)
         page.wait_for_timeout(1000)
@@ -203,7 +205,7 @@ def keep_training(page) -> None:
 
 def in_app(browser, base: str, bare, rounds: int, seconds: float) -> dict:
     """In-app steps/s, in rounds alternating with the raw figure in the bare page (app paused)."""
-    page = browser.new_page()
+    page = browser.new_page(bypass_csp=True)
     page.add_init_script(LONG_TASKS_JS)
     page.goto(base)
     page.wait_for_function("window.rnnDemo && window.rnnDemo.status().phase === 'ready'", timeout=120_000)
@@ -241,7 +243,7 @@ def in_app(browser, base: str, bare, rounds: int, seconds: float) -> dict:
 
 
 def memory(browser, base: str, checkpoints: list[int]) -> dict:
-    page = browser.new_page()
+    page = browser.new_page(bypass_csp=True)
     page.goto(base)
     page.wait_for_function("window.rnnDemo && window.rnnDemo.status().phase === 'ready'", timeout=120_000)
     readings = {}

@@ -202,3 +202,12 @@ def test_help_states_ranges_as_they_are_checked():
     assert "a whole number from 0 to 4294967295" in text
     assert "a number in (0, 10]" in text
     assert "e+09" not in text
+
+
+def test_a_file_larger_than_any_session_is_refused_unread(tmp_path):
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as file:
+        file.truncate(400_000_000)  # sparse: costs no disk
+    result = run("add", "1", "2", "--weights", str(huge))
+    assert result.returncode == 2
+    assert f"{huge}: not a saved session: 400,000,000 bytes, more than any session (328,198,222 bytes)" in result.stderr

@@ -14,14 +14,12 @@ from pathlib import Path
 from typing import TextIO
 
 from . import encoding, evaluation
-from .session import MAX_STEPS_PER_CALL, Config, DivergenceError, Session
+from .session import MAX_STEPS_PER_CALL, Config, DivergenceError, Session, largest_snapshot_bytes
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
 # The longest a training chunk should take, so that progress and Ctrl-C are seen promptly.
 CHUNK_SECONDS = 0.25
 PROGRESS_SECONDS = 1.0
-# The largest session any accepted configuration saves is about 330 MB of JSON; this leaves room.
-MAX_SESSION_BYTES = 400_000_000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,12 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 def load_session(path: Path) -> Session:
     """A saved session from a file; every failure is a ValueError naming the file."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SESSION_BYTES:
-            raise ValueError(
-                f"{path}: not a saved session: {size:,} bytes, more than the largest session "
-                f"({MAX_SESSION_BYTES:,} bytes)"
-            )
+        size, largest = path.stat().st_size, largest_snapshot_bytes()
+        if size > largest:
+            raise ValueError(f"{path}: not a saved session: {size:,} bytes, more than any session ({largest:,} bytes)")
         data = path.read_bytes()
     except OSError as error:
         raise ValueError(f"cannot read {path}: {error.strerror}") from None

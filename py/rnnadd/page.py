@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import cells, encoding, evaluation, model
-from .session import Config, DivergenceError, Session
+from .session import Config, DivergenceError, Session, largest_snapshot_bytes
 
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
 NOTEBOOK_PROBLEMS = [(5, 5), (10, 2), (50, 3), (4, 9)]
@@ -48,7 +48,7 @@ def fields() -> dict:
 
 def describe() -> dict:
     """The defaults and every field's allowed values, for the page's controls."""
-    return {"defaults": Config().to_dict(), "fields": fields()}
+    return {"defaults": Config().to_dict(), "fields": fields(), "largestSessionBytes": largest_snapshot_bytes()}
 
 
 def check_config(config: Config) -> Config:

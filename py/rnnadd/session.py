@@ -153,6 +153,17 @@ class DivergenceError(FloatingPointError):
         )
 
 
+def largest_snapshot_bytes() -> int:
+    """More than the JSON text of any session a valid configuration can save.
+
+    Its weights and Adam's two moments, each number written in at most 24
+    characters and a separator: files larger than this are not sessions.
+    """
+    hidden = Config.RANGES["hidden"][1]
+    numbers = max(sum(math.prod(shape) for shape in model.param_shapes(hidden, cell).values()) for cell in CELLS)
+    return 3 * numbers * (24 + 2) + 4096
+
+
 _SOLVED = "solved"  # why a step was not taken with until_solved
 
 

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -59,15 +60,44 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+# Every Content-Security-Policy violation, as "directive blocked-URI", kept across reloads.
+CSP_WATCH_JS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+});
+"""
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    # Playwright's wait_for_function compiles its predicate with eval, which the page's
+    # policy forbids; test_faults checks the policy itself in a context without this.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def poll(page, expression: str, timeout: float = 60) -> None:
+    """wait_for_function for a page that enforces its policy: evaluate from here until true."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not true after {timeout} s: {expression}"
+        time.sleep(0.02)
+
+
 class PageWatch:
-    """Console errors, uncaught exceptions and any request that leaves 127.0.0.1."""
+    """Console errors, uncaught exceptions, any request that leaves 127.0.0.1, and CSP violations."""
 
     def __init__(self, page) -> None:
+        self.page = page
         self.errors: list[str] = []
         self.outside: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.route("**/*", self._route)
+        page.add_init_script(CSP_WATCH_JS)
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.cspViolations")
 
     def _route(self, route) -> None:
         url = route.request.url

@@ -78,7 +78,7 @@ def test_download_then_load_restores_the_session(app, tmp_path, browser, base_ur
     # The same file is a CLI session: it continues in CPython.
     assert Session.from_snapshot(saved).step_count == saved["step"]
 
-    other = browser.new_page()
+    other = browser.new_page(bypass_csp=True)
     open_app(other, base_url, "#hidden=5&seed=9")
     by_id(other, "load-file").set_input_files(str(path))
     other.wait_for_function(f"window.rnnDemo.status().step === {saved['step']}")  # files are read asynchronously

@@ -258,7 +258,7 @@ def test_frames_stay_smooth_while_training(page, base_url, watch):
 
 
 def test_phone_layout_has_no_sideways_scroll_and_labelled_controls(browser, base_url):
-    context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2)
+    context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2, bypass_csp=True)
     page = context.new_page()
     open_app(page, base_url)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

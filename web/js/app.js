@@ -162,8 +162,14 @@ async function load(event) {
   const file = event.target.files[0];
   event.target.value = "";
   if (!file) return;
+  const largest = state.described.largestSessionBytes;
+  if (file.size > largest) {
+    const sizes = `${file.size.toLocaleString("en")} bytes, more than any saved session (${largest.toLocaleString("en")} bytes)`;
+    $("load-error").textContent = `${file.name}: not a saved session: ${sizes}. The current session is unchanged.`;
+    return;
+  }
   try {
-    await begin("load", await file.text());
+    await begin("load", file);
   } catch (error) {
     if (!(error instanceof PythonError)) throw error;
     $("load-error").textContent = `${file.name}: ${error.message}. The current session is unchanged.`;

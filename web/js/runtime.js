@@ -28,6 +28,24 @@ async function checkRuntimeFiles(base) {
   if (missing.length) throw new Error(`Missing from pyodide/: ${missing.sort().join(", ")}.`);
 }
 
+const hex = (buffer) => Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, "0")).join("");
+
+// A wheel that fails to load is missing, or is not the file the lock names; Pyodide's own
+// message for both is "Failed to fetch". Say which, by name.
+async function diagnoseWheels(base) {
+  const lock = await (await fetch(`${base}pyodide-lock.json`, { cache: "no-store" })).json();
+  for (const { file_name: name, sha256 } of Object.values(lock.packages)) {
+    const response = await fetch(base + name, { cache: "no-store" });
+    if (!response.ok) return `pyodide/${name} is missing (HTTP ${response.status}).`;
+    if (!crypto.subtle) continue; // only on https or localhost
+    const digest = hex(await crypto.subtle.digest("SHA-256", await response.arrayBuffer()));
+    if (digest !== sha256) {
+      return `pyodide/${name} is corrupted or replaced: its sha256 is ${digest}, pyodide-lock.json expects ${sha256}.`;
+    }
+  }
+  return null;
+}
+
 // Pyodide fetches and instantiates its runtime itself; this hands it the module the
 // page compiled instead (a promise, so that loading starts meanwhile), without a
 // second download. Without one, Pyodide fetches and compiles the file as usual.
@@ -61,9 +79,10 @@ export async function bootPython(onStage, compiled) {
       return result;
     } catch (error) {
       onStage(name, "failed", performance.now() - started);
+      const diagnosis = name === "runtime" ? null : await diagnoseWheels(base).catch(() => null);
       // Pyodide's own report of a failed download reads better than a Python traceback.
       const lines = String(error && error.message ? error.message : error).trim().split("\n");
-      throw new LoadError(name, problems.length ? problems.join(" ") : lines[lines.length - 1]);
+      throw new LoadError(name, diagnosis ?? (problems.length ? problems.join(" ") : lines[lines.length - 1]));
     }
   };
 

@@ -32,7 +32,8 @@ const SESSION_MAKERS = {
       values.destroy();
     }
   },
-  load: (text) => useTrainer(page.load(text)),
+  // A saved session comes as the File itself: its text is read here, once, not copied between threads.
+  load: (file) => useTrainer(page.load(new FileReaderSync().readAsText(file))),
 };
 
 function perform([method, ...args]) {
