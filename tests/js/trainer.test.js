@@ -46,7 +46,7 @@ function setUp() {
 async function started(setup) {
   const made = setup.trainer.begin("create", { seed: 0 });
   const request = setup.workers[0].requests.shift();
-  request.resolve([{ value: { config: { seed: 0 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  request.resolve([{ value: { config: { seed: 0 }, step: 0, stepWork: 1 }, ms: 1 }, { value: [], ms: 1 }]);
   await made;
   return setup;
 }
@@ -174,4 +174,21 @@ test("a session with a heavy step does not warm up", async () => {
   await made;
   setup.trainer.tick(0);
   assert.equal(setup.workers[0].requests.length, 0);
+});
+
+test("a worker warms up once: the next session starts with its first step alone", async () => {
+  const { trainer, workers } = await started(setUp());
+  for (let frame = 0; trainer.warmUpMs < 900; frame += 1) {
+    trainer.tick(frame * 16);
+    workers[0].requests.shift().resolve([{ value: { steps: 5 }, ms: 300 }]);
+    await flush();
+  }
+  const made = trainer.begin("create", { seed: 5 });
+  workers[0].requests.shift().resolve([{ value: { config: { seed: 5 }, step: 0, stepWork: 1 }, ms: 1 }, { value: [], ms: 1 }]);
+  await made;
+  trainer.tick(1000);
+  assert.equal(workers[0].requests.length, 0);
+  trainer.play();
+  trainer.tick(1016);
+  assert.deepEqual(workers[0].requests.shift().calls[0], ["train", 1, true]);
 });

@@ -15,10 +15,10 @@ export const SLOW_STEP_MS = 100;
 export const SWITCH_WAIT_MS = 150;
 // Views that cost more than a chunk refresh at most this often while training.
 export const SLOW_VIEWS_MS = 300;
-// While a new session waits for Train, the worker trains a scratch copy of it for this
+// While a session waits for Train, a new worker trains a scratch copy of it for this
 // long, so that the browser has compiled the training code fully before the real run
-// (Train to solved: median 398 ms without, 191 ms after 300 steps of it, in one run).
-export const WARM_UP_MS = 400;
+// (Train to solved, a second after ready: median 304 ms before, 168 ms with it, one run).
+export const WARM_UP_MS = 900;
 // Only for sessions whose step is small (multiply-adds; the default's is about 0.4 million).
 export const WARM_UP_MAX_WORK = 5e6;
 
@@ -42,6 +42,8 @@ export class Trainer {
     this.switching = false;
     this.stepsPerFrame = null; // null: as many as fit the frame
     this.error = null;
+    this.warmUpMs = 0; // spent warming up this worker
+    this.stepWork = 0; // multiply-adds in one step of this session
     this.resetCounters();
   }
 
@@ -51,7 +53,6 @@ export class Trainer {
     this.stepMs = null; // measured; the first step of a session runs alone to measure it
     this.extraMs = 0; // the views' share of each chunk
     this.lastSlowViews = -Infinity;
-    this.warmUpMs = 0;
     this.rateWindow = [];
     this.stepsPerSecond = 0;
     this.sentAt = [];
@@ -74,7 +75,7 @@ export class Trainer {
       if (mine !== this.generation) return null;
       this.resetCounters();
       this.step = results[0].value.step;
-      if (results[0].value.stepWork > WARM_UP_MAX_WORK) this.warmUpMs = WARM_UP_MS;
+      this.stepWork = results[0].value.stepWork;
       this.error = null;
       this.phase = "ready";
       this.onData(byMethod([["session"], ...calls.slice(1)], results), "session");
@@ -103,6 +104,7 @@ export class Trainer {
     this.standby = null;
     this.inFlight = this.outstanding = 0;
     this.sentAt = [];
+    this.warmUpMs = 0;
     this.stopping = true;
     try {
       await this.python.ready;
@@ -140,9 +142,8 @@ export class Trainer {
   tick(now) {
     const oldest = this.sentAt[0];
     if (!this.standby && oldest !== undefined && now - oldest > SLOW_STEP_MS) this.prepareStandby();
-    if (this.phase === "ready" && !this.switching && this.outstanding === 0 && this.warmUpMs < WARM_UP_MS) {
-      this.warmUp(this.chunkSize());
-    }
+    const warming = this.warmUpMs < WARM_UP_MS && this.stepWork <= WARM_UP_MAX_WORK;
+    if (warming && this.phase === "ready" && !this.switching && this.outstanding === 0) this.warmUp(this.chunkSize());
     if (this.phase !== "training" || this.switching || this.inFlight >= MAX_IN_FLIGHT) return;
     const slow = now - this.lastSlowViews >= SLOW_VIEWS_MS;
     if (slow) this.lastSlowViews = now;
