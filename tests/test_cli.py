@@ -211,3 +211,24 @@ def test_a_file_larger_than_any_session_is_refused_unread(tmp_path):
     result = run("add", "1", "2", "--weights", str(huge))
     assert result.returncode == 2
     assert f"{huge}: not a saved session: 400,000,000 bytes, more than any session (328,198,222 bytes)" in result.stderr
+
+
+def test_the_notebook_replays_as_it_printed_and_each_fix_is_a_flag():
+    result = run("train", "--notebook", "--steps", "101")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1:4] == [
+        "Epoch: 0 Train Error: 0.38625409931722154",
+        "---------------------------------------",
+        "60 + 33 = [1 0 1 1 1 0 1 0] (93), Prediction: [[0.24 0.21 0.11 0.13 0.12 0.13 0.11 0.07]]",
+    ]
+    assert lines[-1].startswith("not solved after 101 epochs")
+    fixed = run("train", "--notebook", "--steps", "101", "--fix", "biases", "--fix", "derivatives")
+    assert "fixed: biases, derivatives" in fixed.stdout and fixed.stdout.splitlines()[5] != lines[5]
+    for args, message in [
+        (["--fix", "biases"], "--fix goes with --notebook"),
+        (["--notebook", "--hidden", "3"], "--hidden does not apply to --notebook"),
+        (["--notebook", "--fix", "everything"], "argument --fix: invalid choice: 'everything'"),
+    ]:
+        refused = run("train", *args)
+        assert refused.returncode == 2 and message in refused.stderr

@@ -13,7 +13,9 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TextIO
 
-from . import encoding, evaluation
+import numpy as np
+
+from . import encoding, evaluation, model, notebook
 from .session import MAX_STEPS_PER_CALL, Config, DivergenceError, Session, largest_snapshot_bytes
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
@@ -68,6 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--eval-every", type=int, default=10, help=f"steps between checks for solved, 1 to {MAX_STEPS_PER_CALL}"
     )
     train.add_argument("--keep-going", action="store_true", help="run all --steps even once solved")
+    train.add_argument(
+        "--notebook", action="store_true", help="replay the notebook this project started from, defects and all"
+    )
+    train.add_argument(
+        "--fix",
+        action="append",
+        choices=[name.replace("_", "-") for name in notebook.FIXES],
+        default=[],
+        help="with --notebook: fix one of its defects (repeat for more)",
+    )
     train.add_argument("--save", type=Path, help="write the trained session to this JSON file")
     train.add_argument("--load", type=Path, help="resume the session saved in this JSON file")
 
@@ -227,7 +239,36 @@ class _StopRequest:
         signal.signal(signal.SIGINT, self.previous)
 
 
+def replay_notebook(args: argparse.Namespace, out: TextIO) -> int:
+    """`train --notebook`: the notebook's own training, printed as it printed it."""
+    _check_count("--steps", args.steps)
+    for flag in ("save", "load", *(f.name for f in fields(Config) if f.name != "seed")):
+        if getattr(args, flag) not in (None, False):
+            raise ValueError(f"--{flag.replace('_', '-')} does not apply to --notebook, which keeps the notebook's own")
+    fixes = notebook.Fixes(**{name.replace("-", "_"): True for name in args.fix})
+    fixed = ", ".join(args.fix) or "none"
+    out.write(f"the notebook as written, {args.steps} epochs of one example, seed {args.seed or 0}; fixed: {fixed}\n")
+    np.random.seed(args.seed or 0)
+    rnn = notebook.NotebookRnn(fixes)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in rnn.train(args.steps):
+            for line in notebook.printout(epoch):
+                out.write(line + "\n")
+    # Judged by the real model's evaluation of the same weights: every pair of operands below 2^7.
+    params = model.Params(notebook.HIDDEN)
+    params.w_ih[...], params.b_ih[...], params.w_hh[...] = rnn.w_ih, rnn.b_ih[0], rnn.w_hh
+    params.w_ho[...], params.b_ho[...] = rnn.w_ho, rnn.b_ho[0]
+    accuracy = evaluation.evaluate(params, "sigmoid", notebook.DIGITS)
+    verdict = "solved" if accuracy.exact_match == 1.0 else "not solved"
+    out.write(f"{verdict} after {args.steps} epochs: exact-match {accuracy.exact_match:.2%} on every operand pair\n")
+    return 0
+
+
 def train(args: argparse.Namespace, out: TextIO) -> int:
+    if args.notebook:
+        return replay_notebook(args, out)
+    if args.fix:
+        raise ValueError("--fix goes with --notebook")
     _check_count("--steps", args.steps)
     _check_count("--eval-every", args.eval_every)
     given = {f.name: getattr(args, f.name) for f in fields(Config) if getattr(args, f.name) is not None}
