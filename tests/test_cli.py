@@ -232,3 +232,23 @@ def test_the_notebook_replays_as_it_printed_and_each_fix_is_a_flag():
     ]:
         refused = run("train", *args)
         assert refused.returncode == 2 and message in refused.stderr
+
+
+def test_log_writes_the_runs_record_the_page_compares(tmp_path):
+    path = tmp_path / "run.json"
+    result = run("train", "--seed", "3", "--steps", "2000", "--eval-every", "1", "--log", str(path))
+    assert result.returncode == 0, result.stderr
+    logged = json.loads(path.read_text())
+    solved = next(line for line in result.stdout.splitlines() if line.startswith("solved after"))
+    assert logged["format"] == "rnnadd-run" and logged["config"]["seed"] == 3
+    assert logged["solvedAt"] == logged["steps"] == int(solved.split()[2])
+    assert logged["solveMs"] > 0 and logged["divergedAt"] is None
+    assert len(logged["loss"]["steps"]) == logged["steps"] <= 512 and logged["loss"]["steps"][0] == 1
+    assert logged["finalLoss"] == logged["loss"]["values"][-1]
+
+
+def test_a_long_runs_curves_merge_to_at_most_512_points():
+    from rnnadd import runs
+
+    merged = runs.merged(range(1, 1301), [float(v) for v in range(1, 1301)])
+    assert len(merged["steps"]) <= 512 and merged["steps"][0] == 2.5 and merged["values"][0] == 2.5

@@ -115,3 +115,17 @@ def test_each_fix_changes_the_run():
     for fix in FIXES:
         _, fixed = replay(300, Fixes(**{fix: True}))
         assert [e.error for e in fixed] != [e.error for e in plain], fix
+
+
+def test_the_pages_replay_is_the_notebooks_and_its_views_read_its_weights():
+    from rnnadd import page
+
+    trainer = page.create_notebook(["biases"], 2)
+    result = trainer.train(300)
+    port, epochs = replay(300, Fixes(biases=True), seed=2)
+    assert result["losses"] == [epoch.error for epoch in epochs] and result["step"] == 300
+    np.testing.assert_array_equal(trainer.session.params.w_hh, port.w_hh)
+    assert trainer.summary()["notebook"] == ["biases"] and trainer.summary()["config"]["activation"] == "sigmoid"
+    assert len(trainer.panel()[0]["probs"]) == 8
+    with pytest.raises(ValueError, match="fix must name some of output_gradient, derivatives, biases"):
+        page.create_notebook(["everything"], 0)

@@ -15,7 +15,7 @@ from typing import TextIO
 
 import numpy as np
 
-from . import encoding, evaluation, model, notebook
+from . import encoding, evaluation, model, notebook, runs
 from .session import MAX_STEPS_PER_CALL, Config, DivergenceError, Session, largest_snapshot_bytes
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--save", type=Path, help="write the trained session to this JSON file")
     train.add_argument("--load", type=Path, help="resume the session saved in this JSON file")
+    train.add_argument("--log", type=Path, help="write the run's record (curves, steps to solve) to this JSON file")
 
     add = commands.add_parser("add", help="ask a trained network for a + b")
     add.add_argument("a", help=f"0 to {encoding.MAX_OPERAND}")
@@ -280,8 +281,9 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
         session = load_session(args.load)
     else:
         session = Session(Config(**given))
-    if args.save:
-        check_writable(args.save)
+    for path in (args.save, args.log):
+        if path:
+            check_writable(path)
     c = session.config
     out.write(
         f"training {c.bits}-bit addition: {c.units()}, {c.optimizer} lr {c.learning_rate:g}, "
@@ -289,6 +291,7 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     )
     started = time.perf_counter()
     trained, solved, since_check, step_seconds = 0, False, 0, None
+    first_step, losses_seen, exact_seen, train_seconds, solved_at = session.step_count + 1, [], ([], []), 0.0, None
     with _Progress(out, session) as progress, _StopRequest() as stop:
         try:
             while trained < args.steps and not stop.requested:
@@ -297,18 +300,27 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
                 chunk = min(chunk, args.steps - trained, args.eval_every - since_check)
                 chunk_started = time.perf_counter()
                 losses = session.step(chunk)
+                train_seconds += time.perf_counter() - chunk_started
                 step_seconds = (time.perf_counter() - chunk_started) / chunk
+                losses_seen.extend(losses.tolist())
+                exact_seen[0].append(session.step_count)
+                exact_seen[1].append(session.last_batch_accuracy[1])
                 trained += chunk
                 since_check += chunk
                 progress.loss = float(losses[-1])
                 if since_check == args.eval_every:
                     since_check = 0
                     solved = session.solved()
+                    if solved and solved_at is None:
+                        solved_at = session.step_count
                     if solved and not args.keep_going:
                         break
         except DivergenceError as error:
             progress.show(final=True)
             out.write(f"{error}\n")
+            losses_seen.extend(error.losses.tolist())
+            if args.log:
+                log_run(args.log, session, losses_seen, exact_seen, None, None, error.step, first_step, out)
             if args.save:
                 save(session, args.save, out)
             return 1
@@ -329,9 +341,20 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     for bits in evaluation.wider_widths(c.bits):
         wide = session.evaluate(bits=bits)
         out.write(f"  same weights at {bits} bits: exact-match {wide.exact_match:.2%} on {wide.pairs:,} pairs\n")
+    solve_ms = None if solved_at is None else 1000 * train_seconds
+    if args.log:
+        log_run(args.log, session, losses_seen, exact_seen, solved_at, solve_ms, None, first_step, out)
     if args.save and not save(session, args.save, out):
         return 1
     return 0
+
+
+def log_run(path: Path, session: Session, losses, exact, solved_at, solve_ms, diverged_at, first_step, out) -> None:
+    entry = runs.record(
+        session.config.to_dict(), losses, exact, solved_at, solve_ms, diverged_at, first_step=first_step
+    )
+    write_atomically(path, json.dumps(entry))
+    out.write(f"run logged to {path}\n")
 
 
 def add(args: argparse.Namespace, out: TextIO) -> int:

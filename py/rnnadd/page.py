@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import cells, encoding, evaluation, model
+from . import cells, encoding, evaluation, model, notebook
 from .session import Config, DivergenceError, Session, largest_snapshot_bytes
 
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
@@ -205,4 +205,75 @@ class Trainer:
             "answer": str(answer.answer),
             "truth": str(answer.a + answer.b),
             "right": answer.right,
+        }
+
+
+# The notebook's own settings, in this package's names: what its weights are to the views.
+NOTEBOOK_CONFIG = {
+    "bits": notebook.DIGITS,
+    "hidden": notebook.HIDDEN,
+    "activation": "sigmoid",
+    "init": "uniform",
+    "loss": "mse",
+    "optimizer": "sgd",
+    "learning_rate": notebook.LEARNING_RATE,
+    "batch_size": 1,
+}
+
+
+def create_notebook(fixes: list[str], seed: int) -> "NotebookTrainer":
+    """The notebook as written (notebook.py), with the named defects fixed, in the page's loop."""
+    unknown = sorted(set(fixes) - set(notebook.FIXES))
+    if unknown:
+        raise ValueError(f"fix must name some of {', '.join(notebook.FIXES)}, got {unknown[0]!r}")
+    return NotebookTrainer(notebook.Fixes(**dict.fromkeys(fixes, True)), Config(**NOTEBOOK_CONFIG, seed=seed))
+
+
+class NotebookTrainer(Trainer):
+    """The replay's epochs are the steps and its printed error the loss. Its weights are
+    copied into an ordinary session after every epoch, so every view reads them."""
+
+    def __init__(self, fixes: notebook.Fixes, config: Config) -> None:
+        super().__init__(Session(config))
+        self.fixes = fixes
+        np.random.seed(config.seed)  # the notebook draws from NumPy's global generator
+        self.replay = notebook.NotebookRnn(fixes)
+        self._copy_weights()
+
+    def _copy_weights(self) -> None:
+        params, replay = self.session.params, self.replay
+        params.w_ih[...], params.b_ih[...], params.w_hh[...] = replay.w_ih, replay.b_ih[0], replay.w_hh
+        params.w_ho[...], params.b_ho[...] = replay.w_ho, replay.b_ho[0]
+        self.session.step_count = replay.epoch
+
+    def summary(self) -> dict:
+        fixed = [name for name in notebook.FIXES if getattr(self.fixes, name)]
+        return {**super().summary(), "notebook": fixed}
+
+    def save(self) -> str:
+        raise ValueError("the notebook's replay cannot be saved as a session; its link replays it")
+
+    def train(self, steps: int, until_solved: bool = False) -> dict:
+        losses, bits_right, sums_right, error = [], 0, 0, None
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(steps):
+                epoch = self.replay.train_epoch()
+                self._copy_weights()
+                if not np.isfinite(epoch.error):
+                    error = f"the notebook's run reached NaN at epoch {epoch.epoch}"
+                    break
+                losses.append(epoch.error)
+                right = (epoch.prediction[0] > 0.5) == (epoch.target[::-1] == 1)
+                bits_right += int(right.sum())
+                sums_right += int(right.all())
+                if until_solved and right.all() and self.session.solved():
+                    break
+        trained = len(losses)
+        return {
+            "step": self.session.step_count,
+            "losses": losses,
+            "error": error,
+            "batchPerBit": bits_right / (trained * notebook.DIGITS) if trained else None,
+            "batchExact": sums_right / trained if trained else None,
+            "solved": bool(until_solved and error is None and trained and self.session.solved()),
         }

@@ -90,7 +90,7 @@ test("a reply from before a Reset is dropped", async () => {
   await new Promise((resolve) => setTimeout(resolve, 20)); // the Reset waits for it, then sends
   const create = workers[0].requests.shift();
   create.resolve([{ value: { config: { seed: 1 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
-  assert.deepEqual(await reset, { seed: 1 });
+  assert.deepEqual((await reset).config, { seed: 1 });
   assert.equal(trainer.step, 0);
   assert.deepEqual(
     seen.map(([why]) => why),
@@ -138,7 +138,7 @@ test("a Reset that finds a long step in flight ends that worker and uses the sta
   const create = workers[1].requests.shift();
   assert.deepEqual(create.calls[0], ["create", { seed: 2 }]);
   create.resolve([{ value: { config: { seed: 2 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
-  assert.deepEqual(await reset, { seed: 2 });
+  assert.deepEqual((await reset).config, { seed: 2 });
   assert.equal(trainer.phase, "ready");
   assert.equal(trainer.outstanding, 0);
 });
@@ -162,6 +162,8 @@ test("a new small session warms up on a scratch copy while it waits, and the fir
   assert.deepEqual(warm.calls, [["warm_up", 1]]);
   warm.resolve([{ value: { steps: 1 }, ms: 2 }]);
   await flush();
+  trainer.tick(8);
+  assert.deepEqual(workers[0].requests.shift().calls, [["warm_up", Math.ceil(CHUNK_MS / 2 / 4)]]);
   trainer.play();
   trainer.tick(16);
   assert.deepEqual(workers[0].requests.shift().calls[0], ["train", Math.floor(CHUNK_MS / 2), true]);

@@ -2,7 +2,7 @@
 // owns the loop; this file turns clicks into its calls and its data into views.
 
 import { configFromHash, hashFromConfig } from "./state.js";
-import { buildForm, fillForm, readForm } from "./form.js";
+import { buildForm, buildNotebookChoice, fillForm, fillNotebookChoice, readForm, readNotebookChoice } from "./form.js";
 import { BoundedSeries } from "./history.js";
 import { drawAccuracyChart, drawLossChart } from "./linechart.js";
 import { drawBitView, rowAt } from "./bitview.js";
@@ -10,6 +10,8 @@ import { drawHeatmap } from "./heatmap.js";
 import { showAnswer } from "./answer.js";
 import { PythonError, startPython } from "./python.js";
 import { Trainer } from "./trainer.js";
+import { CURVE_POINTS, RUN_COLORS, RunBook, checkRecord, differingKeys, label, record } from "./runs.js";
+import { drawRunsTable, linkOf } from "./runsview.js";
 import { ADVICE, hideError, showError, showStage, statusText } from "./messages.js";
 
 const FRAME_SAMPLES = 600;
@@ -19,6 +21,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   described: null, // defaults and allowed values from Python
   config: null,
+  notebook: null, // the fixes, when the session replays the notebook as written
   loss: NaN,
   exactMatch: 0,
   perBit: 0,
@@ -37,6 +40,9 @@ const state = {
   lastFrameTime: null,
   timings: { ready: null, firstLossDrawn: null },
   failure: null, // an error the page itself hit
+  run: null, // the current run, as it will be kept
+  hiddenRuns: new Set(), // kept runs not drawn in the charts
+  runBook: new RunBook(storage()),
   stale: new Set(), // views whose data changed since they were drawn: only those are redrawn
 };
 const VIEWS = ["status", "loss", "accuracy", "bits", "hidden"];
@@ -49,11 +55,20 @@ const trainer = new Trainer({
   onData: show,
 });
 
+function storage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
 // -- data -> state ----------------------------------------------------------------
 
 function show(values, why) {
-  if (why === "session") newSession(values.session.config);
+  if (why === "session") newSession(values.session);
   const trained = values.train;
+  if (trained) recordRun(trained);
   if (trained) {
     trained.losses.forEach((loss, i) => state.losses.push(trained.step - trained.losses.length + i + 1, loss));
     if (trained.losses.length) {
@@ -72,10 +87,100 @@ function show(values, why) {
   if (values.hidden_view) state.hiddenView = values.hidden_view;
   if (values.carry_units) state.carryUnits = values.carry_units;
   if (values.generalisation) showGeneralisation(values.generalisation);
+  if (why === "stopped" || trainer.phase === "error") keepRun();
   for (const view of ["status", "bits", "hidden"]) state.stale.add(view);
 }
 
-function newSession(config) {
+// -- runs kept to compare ---------------------------------------------------------------
+
+function recordRun(trained) {
+  const run = state.run;
+  trained.losses.forEach((loss, i) => run.loss.push(trained.step - trained.losses.length + i + 1, loss));
+  if (trained.losses.length) {
+    run.exact.push(trained.step, trained.batchExact);
+    run.finalLoss = trained.losses[trained.losses.length - 1];
+  }
+  run.steps = trained.step;
+  if (trained.solved && run.solvedAt === null) Object.assign(run, { solvedAt: trained.step, solveMs: trainer.trainMs });
+  if (trained.error) run.divergedAt = trained.step + 1;
+}
+
+function keepRun() {
+  if (state.run && state.run.loss.length) state.runBook.keep(record(state.run));
+  drawRuns();
+}
+
+function startRun(config) {
+  const id = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const curves = { loss: new BoundedSeries(CURVE_POINTS), exact: new BoundedSeries(CURVE_POINTS) };
+  state.run = { id, config, steps: 0, solvedAt: null, solveMs: null, divergedAt: null, finalLoss: null, ...curves };
+}
+
+// The kept runs other than this one, each with its colour and a label naming what differs.
+function comparedRuns() {
+  const others = state.runBook.runs.filter((run) => !state.run || run.id !== state.run.id);
+  const current = state.run && state.run.config;
+  const keys = differingKeys([current, ...state.runBook.runs.map((run) => run.config)].filter(Boolean));
+  return {
+    current: current ? `this run: ${label(current, keys)}` : "",
+    kept: state.runBook.runs.map((run, i) => ({
+      run,
+      color: RUN_COLORS[i % RUN_COLORS.length],
+      label: label(run.config, keys),
+      shown: !state.hiddenRuns.has(run.id),
+    })),
+    others: others.filter((run) => !state.hiddenRuns.has(run.id)).map((run) => state.runBook.runs.indexOf(run)),
+  };
+}
+
+function overlays(series) {
+  const { kept, others } = comparedRuns();
+  return others.map((i) => ({ color: kept[i].color, label: kept[i].label, ...kept[i].run[series] }));
+}
+
+function drawRuns() {
+  const { kept } = comparedRuns();
+  const pick = (run) => {
+    const link = linkOf(run);
+    $("run-link").replaceChildren(Object.assign(document.createElement("a"), { href: link, textContent: link }));
+  };
+  const show = (run, shown) => {
+    if (shown) state.hiddenRuns.delete(run.id);
+    else state.hiddenRuns.add(run.id);
+    drawRuns();
+  };
+  drawRunsTable($("runs-rows"), kept, pick, show);
+  $("runs-notice").hidden = state.runBook.persistent;
+  state.stale.add("loss").add("accuracy");
+}
+
+function download(name, type, text) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+async function addRuns(event) {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file) return;
+  try {
+    const parsed = JSON.parse(await file.text());
+    for (const run of (Array.isArray(parsed) ? parsed : [parsed]).map(checkRecord)) state.runBook.keep(run);
+    $("runs-error").textContent = "";
+  } catch (error) {
+    $("runs-error").textContent = `${file.name}: not a run record: ${error.message}.`;
+  }
+  drawRuns();
+}
+
+function newSession({ config, notebook = null }) {
+  keepRun();
+  state.notebook = notebook;
+  startRun(notebook ? { ...config, notebook: notebook.join("+") || "as written" } : config);
+  $("save-button").disabled = Boolean(notebook); // a replay is shared by its link, not saved
   Object.assign(state, { config, loss: NaN, exactMatch: 0, perBit: 0, exactAllPairs: false, carryUnits: null });
   state.losses = new BoundedSeries(4096);
   state.exactSeries = new BoundedSeries(1024);
@@ -119,9 +224,9 @@ function tick(now) {
 function draw() {
   const { stale } = state;
   if (stale.has("status")) $("status").textContent = statusText(status(), trainer);
-  if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses);
+  if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, overlays("loss"), comparedRuns().current);
   if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
-  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries);
+  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"));
   if (stale.has("bits")) drawBitView($("bit-view"), state.panel);
   if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits);
   stale.clear();
@@ -133,14 +238,18 @@ function draw() {
 // -- controls -> trainer ------------------------------------------------------------
 
 async function begin(method, argument) {
-  const config = await trainer.begin(method, argument);
-  if (config) window.history.replaceState(null, "", hashFromConfig(config));
-  return config;
+  const made = await trainer.begin(method, argument);
+  if (!made) return;
+  window.history.replaceState(null, "", hashFromConfig(made.config, made.notebook ?? null));
+  // The notebook's own settings show in the form: untick it and Reset, and the correct code trains them.
+  if (made.notebook) fillForm(made.config, state.described.defaults);
 }
 
 async function reset() {
   const config = readForm(state.described.fields);
-  if (config) await begin("create", config);
+  const fixes = readNotebookChoice();
+  if (config && fixes) await begin("create_notebook", { fixes, seed: config.seed });
+  else if (config) await begin("create", config);
 }
 
 async function select(a, b) {
@@ -151,11 +260,7 @@ async function select(a, b) {
 
 async function save() {
   const { save: text } = await trainer.request([["save"]]);
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  link.download = `rnnadd-${state.config.cell}-${state.config.bits}bit-step${trainer.step}.json`;
-  link.click();
-  URL.revokeObjectURL(link.href);
+  download(`rnnadd-${state.config.cell}-${state.config.bits}bit-step${trainer.step}.json`, "application/json", text);
 }
 
 async function load(event) {
@@ -177,6 +282,7 @@ async function load(event) {
   }
   $("load-error").textContent = "";
   fillForm(state.config, state.described.defaults);
+  fillNotebookChoice({});
   readForm(state.described.fields);
 }
 
@@ -216,9 +322,17 @@ function wireControls() {
   });
   window.addEventListener("hashchange", () => {
     fillForm(configFromHash(location.hash), state.described.defaults);
+    fillNotebookChoice(configFromHash(location.hash));
     reset().catch(fail);
   });
   window.addEventListener("resize", () => VIEWS.forEach((view) => state.stale.add(view)));
+  $("runs-json").addEventListener("click", () => download("rnnadd-runs.json", "application/json", JSON.stringify(state.runBook.runs)));
+  $("runs-csv").addEventListener("click", () => download("rnnadd-runs.csv", "text/csv", state.runBook.toCSV()));
+  $("runs-load").addEventListener("change", (event) => addRuns(event).catch(fail));
+  $("runs-clear").addEventListener("click", () => {
+    state.runBook.clear();
+    drawRuns();
+  });
 }
 
 // -- start-up and the automation surface ---------------------------------------------------
@@ -273,14 +387,16 @@ async function main() {
   $("load-time").textContent = `Python, NumPy and the RNN started in ${state.loadSeconds.toFixed(1)} s, all from this site.`;
   $("load-time").hidden = false;
   buildForm($("hyperparameters"), state.described.fields, () => readForm(state.described.fields));
+  buildNotebookChoice($("notebook-choice"));
   wireControls();
+  drawRuns();
   $("app").hidden = false;
   $("loading").hidden = true;
   fillForm(configFromHash(location.hash), state.described.defaults);
+  fillNotebookChoice(configFromHash(location.hash));
   // An invalid shared link shows its problems beside the fields, starts from the
   // defaults, and stays in the address bar until it is fixed or reset.
-  const config = readForm(state.described.fields);
-  if (config) await begin("create", config);
+  if (readForm(state.described.fields)) await reset();
   else await trainer.begin("create", state.described.defaults);
   state.timings.ready = performance.now();
   requestAnimationFrame(tick);

@@ -1,7 +1,7 @@
 // The hyperparameter form: built from the declared list and Python's allowed
 // values, filled from a config or the hash, read back with each field checked.
 
-import { PROPERTIES, allowedText, parseValue } from "./state.js";
+import { NOTEBOOK_FIXES, PROPERTIES, allowedText, parseValue } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -64,4 +64,39 @@ export function readForm(fields) {
     else values[property.name] = parsed.value;
   }
   return valid ? values : null;
+}
+
+function checkbox(id, text, onChange) {
+  const label = document.createElement("label");
+  const input = Object.assign(document.createElement("input"), { type: "checkbox", id });
+  input.dataset.testid = id;
+  input.addEventListener("change", onChange);
+  label.append(input, ` ${text}`);
+  return label;
+}
+
+// "The notebook as written": a preset that replays it, with a checkbox per defect to fix.
+export function buildNotebookChoice(container) {
+  const fixes = document.createElement("div");
+  fixes.className = "fixes";
+  const showFixes = () => {
+    fixes.hidden = !$("field-notebook").checked;
+  };
+  for (const fix of NOTEBOOK_FIXES) fixes.append(checkbox(`fix-${fix.name}`, `fix: ${fix.label}`, () => {}));
+  container.append(checkbox("field-notebook", "The notebook as written (its own training code, defects and all)", showFixes), fixes);
+  showFixes();
+}
+
+// texts.notebook: undefined (not the notebook), or a comma-separated list of fixes.
+export function fillNotebookChoice(texts) {
+  const fixed = texts.notebook === undefined ? null : texts.notebook.split(",");
+  $("field-notebook").checked = fixed !== null;
+  for (const fix of NOTEBOOK_FIXES) $(`fix-${fix.name}`).checked = Boolean(fixed && fixed.includes(fix.name));
+  $("field-notebook").dispatchEvent(new Event("change"));
+}
+
+// null when the preset is off, else the fixes ticked.
+export function readNotebookChoice() {
+  if (!$("field-notebook").checked) return null;
+  return NOTEBOOK_FIXES.map((fix) => fix.name).filter((name) => $(`fix-${name}`).checked);
 }

@@ -61,28 +61,58 @@ function emptyNote(ctx, width, height, text) {
 }
 
 // Loss per step on a log scale, with an exponentially smoothed line over it.
-export function drawLossChart(canvas, series) {
+// Kept runs drawn under the current one: [{color, label, steps, values}], and a legend
+// naming each (the current run first, in the chart's own colour).
+function drawOverlays(ctx, overlays, toX, toY) {
+  for (const run of overlays) polyline(ctx, run.steps, run.values, run.steps.length, toX, toY, run.color, 1.5);
+}
+
+// Labels longer than most of the chart's width are cut with an ellipsis; the runs table has them whole.
+function fitted(ctx, text, room) {
+  let shown = text;
+  while (shown.length > 1 && ctx.measureText(shown).width > room) shown = shown.slice(0, -2) + "\u2026";
+  return shown;
+}
+
+function legend(ctx, width, entries) {
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "right";
+  ctx.textBaseline = "top";
+  entries.forEach(({ color, label }, i) => {
+    ctx.fillStyle = color;
+    ctx.fillText(fitted(ctx, label, 0.7 * (width - PAD.left - PAD.right)), width - PAD.right - 4, PAD.top + 2 + i * 13);
+  });
+}
+
+const lastStep = (overlays) => Math.max(1, ...overlays.map((run) => run.steps[run.steps.length - 1] ?? 0));
+
+export function drawLossChart(canvas, series, overlays = [], current = "") {
   const { ctx, width, height } = fitCanvas(canvas);
-  if (series.length === 0) {
+  if (series.length === 0 && overlays.length === 0) {
     emptyNote(ctx, width, height, "Press Train to start");
     return;
   }
   const { xs, ys, length } = series;
   let low = Infinity;
   let high = -Infinity;
-  for (let i = 0; i < length; i += 1) {
-    const v = Math.log10(Math.max(ys[i], 1e-12));
+  const widen = (y) => {
+    const v = Math.log10(Math.max(y, 1e-12));
     low = Math.min(low, v);
     high = Math.max(high, v);
-  }
+  };
+  for (let i = 0; i < length; i += 1) widen(ys[i]);
+  for (const run of overlays) run.values.forEach(widen);
   low = Math.floor(low);
   high = Math.max(Math.ceil(high), low + 1);
-  const xMax = Math.max(xs[length - 1], 1);
+  const xMax = Math.max(length ? xs[length - 1] : 1, lastStep(overlays));
   const toX = (x) => PAD.left + (x / xMax) * (width - PAD.left - PAD.right);
   const toY = (y) => PAD.top + ((high - Math.log10(Math.max(y, 1e-12))) / (high - low)) * (height - PAD.top - PAD.bottom);
   const ticks = [];
   for (let e = low; e <= high; e += 1) ticks.push({ y: toY(10 ** e), label: `1e${e}` });
   frame(ctx, width, height, xMax, ticks);
+  drawOverlays(ctx, overlays, toX, toY);
+  if (overlays.length) legend(ctx, width, [{ color: COLORS.smooth, label: current }, ...overlays]);
+  if (length === 0) return;
   polyline(ctx, xs, ys, length, toX, toY, COLORS.raw, 1);
   const smooth = new Float64Array(length);
   let level = Math.log(ys[0]);
@@ -95,16 +125,17 @@ export function drawLossChart(canvas, series) {
 }
 
 // Exact-match and per-bit accuracy (0..1) over steps.
-export function drawAccuracyChart(canvas, exact, perBit) {
+export function drawAccuracyChart(canvas, exact, perBit, overlays = []) {
   const { ctx, width, height } = fitCanvas(canvas);
-  if (exact.length === 0) {
+  if (exact.length === 0 && overlays.length === 0) {
     emptyNote(ctx, width, height, "Accuracy appears while training");
     return;
   }
-  const xMax = Math.max(exact.xs[exact.length - 1], 1);
+  const xMax = Math.max(exact.length ? exact.xs[exact.length - 1] : 1, lastStep(overlays));
   const toX = (x) => PAD.left + (x / xMax) * (width - PAD.left - PAD.right);
   const toY = (y) => PAD.top + (1 - y) * (height - PAD.top - PAD.bottom);
   frame(ctx, width, height, xMax, [0, 0.5, 1].map((v) => ({ y: toY(v), label: `${v * 100}%` })));
+  drawOverlays(ctx, overlays, toX, toY);
   polyline(ctx, perBit.xs, perBit.ys, perBit.length, toX, toY, COLORS.perBit, 1.5);
   polyline(ctx, exact.xs, exact.ys, exact.length, toX, toY, COLORS.exact, 2);
   ctx.font = "11px system-ui, sans-serif";

@@ -37,16 +37,26 @@ export function parseValue(name, text, field) {
   return Number.isFinite(value) && aboveLow && value <= field.high ? { value } : refuse;
 }
 
+// The notebook's replay (rnnadd.notebook) and the defects it can have fixed.
+export const NOTEBOOK_FIXES = [
+  { name: "output_gradient", label: "output weights' gradient from the hidden state" },
+  { name: "derivatives", label: "derivatives written in terms of activations" },
+  { name: "biases", label: "biases trained" },
+];
+
+// Field texts by name; `notebook` (a comma-separated list of fixes, maybe empty) when the link replays it.
 export function configFromHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   const texts = {};
-  for (const property of PROPERTIES) {
-    if (params.has(property.name)) texts[property.name] = params.get(property.name);
+  for (const name of [...PROPERTIES.map((property) => property.name), "notebook"]) {
+    if (params.has(name)) texts[name] = params.get(name);
   }
   return texts;
 }
 
-export function hashFromConfig(config) {
+// notebook: null, or the list of defects fixed in the notebook's replay (only the seed matters then).
+export function hashFromConfig(config, notebook = null) {
+  if (notebook) return `#notebook=${notebook.join(",")}&seed=${config.seed}`; // readable commas
   const params = new URLSearchParams();
   for (const property of PROPERTIES) params.set(property.name, String(config[property.name]));
   return "#" + params.toString();

@@ -51,6 +51,7 @@ export class Trainer {
     this.step = 0;
     this.solvedAt = null;
     this.stepMs = null; // measured; the first step of a session runs alone to measure it
+    this.trainMs = 0; // Python's time spent training this session
     this.extraMs = 0; // the views' share of each chunk
     this.lastSlowViews = -Infinity;
     this.rateWindow = [];
@@ -60,7 +61,8 @@ export class Trainer {
 
   // -- sessions ------------------------------------------------------------------
 
-  // Make a session ("create" with a config, or "load" with a saved file's text), and
+  // Make a session ("create" with a config, "create_notebook" with {fixes, seed}, or
+  // "load" with a saved file), resolving to its summary {config, step, ...}, and
   // draw its views, in one round trip. A worker busy with a long step is ended. A
   // loaded session has stopped training, so the views that follow a stop come too.
   async begin(method, argument) {
@@ -79,7 +81,7 @@ export class Trainer {
       this.error = null;
       this.phase = "ready";
       this.onData(byMethod([["session"], ...calls.slice(1)], results), "session");
-      return results[0].value.config;
+      return results[0].value;
     } finally {
       if (mine === this.generation) this.switching = false;
     }
@@ -143,7 +145,8 @@ export class Trainer {
     const oldest = this.sentAt[0];
     if (!this.standby && oldest !== undefined && now - oldest > SLOW_STEP_MS) this.prepareStandby();
     const warming = this.warmUpMs < WARM_UP_MS && this.stepWork <= WARM_UP_MAX_WORK;
-    if (warming && this.phase === "ready" && !this.switching && this.outstanding === 0) this.warmUp(this.chunkSize());
+    // Small warm-up chunks, so that Train pressed meanwhile waits only a few milliseconds.
+    if (warming && this.phase === "ready" && !this.switching && this.outstanding === 0) this.warmUp(Math.ceil(this.chunkSize() / 4));
     if (this.phase !== "training" || this.switching || this.inFlight >= MAX_IN_FLIGHT) return;
     const slow = now - this.lastSlowViews >= SLOW_VIEWS_MS;
     if (slow) this.lastSlowViews = now;
@@ -225,6 +228,7 @@ export class Trainer {
   apply(results, calls, run) {
     const trained = results[0].value;
     const steps = trained.losses.length;
+    this.trainMs += results[0].ms;
     if (steps) {
       this.measureStep(results[0].ms / steps);
       const extra = results.slice(1).reduce((sum, result) => sum + result.ms, 0);

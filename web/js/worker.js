@@ -32,6 +32,14 @@ const SESSION_MAKERS = {
       values.destroy();
     }
   },
+  create_notebook: ({ fixes, seed }) => {
+    const names = pyodide.toPy(fixes);
+    try {
+      return useTrainer(page.create_notebook(names, seed));
+    } finally {
+      names.destroy();
+    }
+  },
   // A saved session comes as the File itself: its text is read here, once, not copied between threads.
   load: (file) => useTrainer(page.load(new FileReaderSync().readAsText(file))),
 };

@@ -1,0 +1,88 @@
+// The runs the page has trained, kept to compare: records in the format that
+// `rnnadd train --log` writes, the last KEEP of them in the browser's storage.
+// No DOM here; storage is passed in (window.localStorage, or null).
+
+export const KEEP = 10;
+export const CURVE_POINTS = 512;
+const STORAGE_KEY = "rnnadd-runs";
+// Okabe-Ito colours, told apart under the common colour-vision deficiencies.
+export const RUN_COLORS = ["#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000", "#999999"];
+
+export function record({ id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss, exact }) {
+  const curve = (series) => {
+    const { xs, ys } = series.toJSON();
+    return { steps: xs, values: ys };
+  };
+  return { format: "rnnadd-run", version: 1, id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss: curve(loss), exact: curve(exact) };
+}
+
+// A record from a file: the fields the page shows, checked, or an Error naming what is wrong.
+export function checkRecord(value) {
+  const curveOk = (curve) => curve && Array.isArray(curve.steps) && Array.isArray(curve.values) && curve.steps.length === curve.values.length;
+  if (!value || value.format !== "rnnadd-run" || value.version !== 1) throw new Error('format must be "rnnadd-run", version 1');
+  if (!value.config || typeof value.config !== "object") throw new Error("config must be an object of hyperparameters");
+  if (!curveOk(value.loss) || !curveOk(value.exact)) throw new Error("loss and exact must each hold steps and values of one length");
+  if (value.loss.steps.length > CURVE_POINTS || value.exact.steps.length > CURVE_POINTS) throw new Error(`a curve holds at most ${CURVE_POINTS} points`);
+  return { ...value, id: value.id ?? `file-${Date.now()}-${Math.random()}` };
+}
+
+// The hyperparameters whose values differ between runs: what the legend names ("notebook",
+// which only the notebook's replays have, first).
+export function differingKeys(configs) {
+  if (configs.length < 2) return [];
+  const keys = [...new Set(configs.flatMap((config) => Object.keys(config)))].sort((a, b) => (b === "notebook") - (a === "notebook"));
+  return keys.filter((key) => configs.some((config) => config[key] !== configs[0][key]));
+}
+
+export function label(config, keys) {
+  return keys.length ? keys.map((key) => `${key} ${config[key] ?? "off"}`).join(", ") : "same settings";
+}
+
+export class RunBook {
+  constructor(storage) {
+    this.storage = storage;
+    this.runs = [];
+    this.persistent = false;
+    try {
+      const saved = storage ? JSON.parse(storage.getItem(STORAGE_KEY) ?? "[]") : [];
+      this.runs = saved.map(checkRecord).slice(-KEEP);
+      storage.setItem(STORAGE_KEY, JSON.stringify(this.runs));
+      this.persistent = true;
+    } catch {
+      this.persistent = false; // private mode, storage off or full: this visit only
+    }
+  }
+
+  // Add or update a run (by id), keep the last KEEP, and store them.
+  keep(run) {
+    this.runs = [...this.runs.filter((kept) => kept.id !== run.id), run].slice(-KEEP);
+    this.store();
+  }
+
+  clear() {
+    this.runs = [];
+    this.store();
+  }
+
+  store() {
+    if (!this.persistent) return;
+    try {
+      this.storage.setItem(STORAGE_KEY, JSON.stringify(this.runs));
+    } catch {
+      this.persistent = false;
+    }
+  }
+
+  toCSV() {
+    const keys = this.runs.length ? Object.keys(this.runs[0].config) : [];
+    const summary = ["solvedAt", "solveMs", "divergedAt", "finalLoss"];
+    const rows = [["run", ...keys, ...summary, "series", "step", "value"].join(",")];
+    this.runs.forEach((run, index) => {
+      const fields = [index + 1, ...keys.map((key) => run.config[key]), ...summary.map((key) => run[key] ?? "")];
+      for (const series of ["loss", "exact"]) {
+        run[series].steps.forEach((step, i) => rows.push([...fields, series, step, run[series].values[i]].join(",")));
+      }
+    });
+    return rows.join("\n") + "\n";
+  }
+}

@@ -1,0 +1,40 @@
+// The table of kept runs: what differs between them, how fast each solved, its link.
+
+import { hashFromConfig } from "./state.js";
+
+function outcome(run) {
+  if (run.solvedAt !== null) return [`${run.solvedAt}`, run.solveMs === null ? "" : `${Math.round(run.solveMs)}`];
+  if (run.divergedAt !== null) return [`diverged at ${run.divergedAt}`, ""];
+  return [`not solved (${run.steps} steps)`, ""];
+}
+
+export function linkOf(run) {
+  return new URL(hashFromConfig(run.config), location.href).href;
+}
+
+// rows: [{run, color, label, shown}]; onPick(run) when a row is clicked, onShow(run, shown) for its checkbox.
+export function drawRunsTable(body, rows, onPick, onShow) {
+  body.replaceChildren(
+    ...rows.map(({ run, color, label, shown }) => {
+      const tr = document.createElement("tr");
+      tr.tabIndex = 0;
+      tr.dataset.testid = "run-row";
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = color;
+      const show = Object.assign(document.createElement("input"), { type: "checkbox", checked: shown, title: "draw in the charts" });
+      show.dataset.testid = "run-show";
+      show.setAttribute("aria-label", `draw ${label} in the charts`);
+      show.addEventListener("click", (event) => event.stopPropagation());
+      show.addEventListener("change", () => onShow(run, show.checked));
+      const name = tr.insertCell();
+      name.append(show, " ", swatch, ` ${label}`);
+      const finalLoss = run.finalLoss === null ? "" : run.finalLoss.toPrecision(3);
+      for (const text of [...outcome(run), finalLoss]) tr.insertCell().textContent = text;
+      const pick = () => onPick(run);
+      tr.addEventListener("click", pick);
+      tr.addEventListener("keydown", (event) => event.key === "Enter" && pick());
+      return tr;
+    }),
+  );
+}
