@@ -55,8 +55,7 @@ const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 test("the first step of a session runs alone, then chunks fill the frame from measured step time", async () => {
   const { trainer, workers } = await started(setUp());
-  trainer.play();
-  trainer.tick(0);
+  trainer.play(); // sends the first chunk at once
   const first = workers[0].requests.shift();
   assert.deepEqual(first.calls[0], ["train", 1, true]);
   first.resolve([{ ...trained(1, 1), ms: 2 }, { value: [], ms: 0 }]);
@@ -82,8 +81,7 @@ test("at most two chunks are in flight", async () => {
 test("a reply from before a Reset is dropped", async () => {
   const setup = await started(setUp());
   const { trainer, workers, seen } = setup;
-  trainer.play();
-  trainer.tick(0);
+  trainer.play(); // sends the first chunk at once
   const stale = workers[0].requests.shift();
   const reset = trainer.begin("create", { seed: 1 });
   stale.resolve([trained(1, 1), { value: [], ms: 0 }]);
@@ -100,8 +98,7 @@ test("a reply from before a Reset is dropped", async () => {
 
 test("a solved run trains no further, and Train after it trains on without stopping", async () => {
   const { trainer, workers } = await started(setUp());
-  trainer.play();
-  trainer.tick(0);
+  trainer.play(); // sends the first chunk at once
   trainer.tick(16);
   const [solving, queued] = workers[0].requests.splice(0, 2);
   assert.equal(queued.calls[0][2], true); // asks Python to train nothing once solved
@@ -124,8 +121,7 @@ test("a solved run trains no further, and Train after it trains on without stopp
 test("a Reset that finds a long step in flight ends that worker and uses the standby", async () => {
   const setup = await started(setUp());
   const { trainer, workers, advance } = setup;
-  trainer.play();
-  trainer.tick(0);
+  trainer.play(); // sends the first chunk at once
   advance(500);
   trainer.tick(500); // the step has run for 500 ms: a standby worker starts
   assert.equal(workers.length, 2);
@@ -145,8 +141,7 @@ test("a Reset that finds a long step in flight ends that worker and uses the sta
 
 test("a diverged run stops with its message", async () => {
   const { trainer, workers } = await started(setUp());
-  trainer.play();
-  trainer.tick(0);
+  trainer.play(); // sends the first chunk at once
   workers[0].requests.shift().resolve([trained(3, 3, { error: "training diverged at step 4" }), { value: [], ms: 0 }]);
   await flush();
   assert.equal(trainer.phase, "error");

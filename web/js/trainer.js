@@ -121,6 +121,7 @@ export class Trainer {
     if (this.phase === "loading" || this.phase === "error" || this.phase === "training") return;
     this.run += 1;
     this.phase = "training";
+    this.tick(this.now()); // the first chunk now, not at the next frame
   }
 
   pause() {
