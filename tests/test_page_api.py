@@ -38,7 +38,8 @@ def test_train_reports_losses_and_batch_accuracy_and_views_read_the_weights():
     assert np.array(view["states"]).shape == (8, 16) and (view["low"], view["high"]) == (-1.0, 1.0)
     assert view["carry"] == [1.0, 0, 1.0, 0, 0, 0, 0, 0]  # 5 + 5: carries out of bits 0 and 2
     assert len(trainer.carry_units()["correlations"]) == 16
-    json.dumps([result, panel, view, trainer.carry_units(), trainer.metrics()])  # plain values only
+    # Plain values only: JSON takes them as they are.
+    json.dumps([result, panel, view, trainer.carry_units(), trainer.summary(), trainer.generalisation()])
 
 
 @pytest.mark.parametrize(("cell", "seed"), [("elman", 0), ("elman", 1), ("gru", 2)])

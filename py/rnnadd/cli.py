@@ -257,8 +257,7 @@ def replay_notebook(args: argparse.Namespace, out: TextIO) -> int:
                 out.write(line + "\n")
     # Judged by the real model's evaluation of the same weights: every pair of operands below 2^7.
     params = model.Params(notebook.HIDDEN)
-    params.w_ih[...], params.b_ih[...], params.w_hh[...] = rnn.w_ih, rnn.b_ih[0], rnn.w_hh
-    params.w_ho[...], params.b_ho[...] = rnn.w_ho, rnn.b_ho[0]
+    rnn.copy_into(params)
     accuracy = evaluation.evaluate(params, "sigmoid", notebook.DIGITS)
     verdict = "solved" if accuracy.exact_match == 1.0 else "not solved"
     out.write(f"{verdict} after {args.steps} epochs: exact-match {accuracy.exact_match:.2%} on every operand pair\n")

@@ -18,7 +18,6 @@ from .session import Config, DivergenceError, Session, largest_snapshot_bytes
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
 NOTEBOOK_PROBLEMS = [(5, 5), (10, 2), (50, 3), (4, 9)]
 RANDOM_PROBLEMS = 4
-SAMPLE_PAIRS = 256
 SAMPLE_SEED = 12345
 GENERALISATION_PAIRS = 1_000
 CORRELATION_PAIRS = 512
@@ -133,14 +132,6 @@ class Trainer:
             "solved": until_solved and losses.size < steps and error is None,
         }
 
-    def metrics(self) -> dict:
-        """Accuracy without training: every pair once solved, else a seeded sample."""
-        session, config = self.session, self.session.config
-        if session.solved():
-            return {"exact": 1.0, "perBit": 1.0, "allPairs": True}
-        sample = evaluation.evaluate_sample(session.params, config.activation, config.bits, SAMPLE_PAIRS, SAMPLE_SEED)
-        return {"exact": sample.exact_match, "perBit": sample.per_bit, "allPairs": False}
-
     def panel(self) -> list[dict]:
         """Target bits and output probabilities for the panel's problems, in one forward pass."""
         config = self.session.config
@@ -241,10 +232,8 @@ class NotebookTrainer(Trainer):
         self._copy_weights()
 
     def _copy_weights(self) -> None:
-        params, replay = self.session.params, self.replay
-        params.w_ih[...], params.b_ih[...], params.w_hh[...] = replay.w_ih, replay.b_ih[0], replay.w_hh
-        params.w_ho[...], params.b_ho[...] = replay.w_ho, replay.b_ho[0]
-        self.session.step_count = replay.epoch
+        self.replay.copy_into(self.session.params)
+        self.session.step_count = self.replay.epoch
 
     def summary(self) -> dict:
         fixed = [name for name in notebook.FIXES if getattr(self.fixes, name)]

@@ -40,6 +40,7 @@ export class Trainer {
     this.inFlight = 0; // training chunks sent and not back
     this.outstanding = 0; // every request sent and not back
     this.switching = false;
+    this.stopping = false; // ending a busy worker for a Reset or Load
     this.stepsPerFrame = null; // null: as many as fit the frame
     this.error = null;
     this.warmUpMs = 0; // spent warming up this worker
