@@ -100,3 +100,14 @@ def test_the_page_is_told_each_fields_range_as_python_checks_it():
     assert fields["cell"] == {"kind": "choice", "choices": ["elman", "gru", "lstm"]}
     with pytest.raises(ValueError, match="bits must be from 2 to 32 in the page"):
         page.create({"bits": 40})
+
+
+def test_a_file_in_pythons_file_system_loads_like_its_text(tmp_path):
+    trainer = page.create({"seed": 6})
+    trainer.train(4)
+    path = tmp_path / "session.json"
+    path.write_text(trainer.save())
+    assert page.load_file(str(path)).summary() == {**trainer.summary(), "step": 4}
+    path.write_bytes(b"\xff\xfe{")
+    with pytest.raises(ValueError, match="not a saved session: not UTF-8 text"):
+        page.load_file(str(path))

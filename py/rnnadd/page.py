@@ -74,6 +74,18 @@ def load(text: str) -> "Trainer":
     return Trainer(session)
 
 
+def load_file(path: str) -> "Trainer":
+    """`load` for a file the page has put in Python's file system: read as bytes, decoded once."""
+    with open(path, "rb") as file:
+        data = file.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not a saved session: not UTF-8 text (a binary file?)") from None
+    del data  # the text alone from here on: a large session is hundreds of MB
+    return load(text)
+
+
 class Trainer:
     """One session, seen through the page's eyes."""
 

@@ -22,6 +22,8 @@ function useTrainer(next) {
   return plain(trainer.summary());
 }
 
+const UPLOAD = "/tmp/session.json";
+
 // Calls that make a session; every other name is a method of the current session.
 const SESSION_MAKERS = {
   create: (config) => {
@@ -40,8 +42,16 @@ const SESSION_MAKERS = {
       names.destroy();
     }
   },
-  // A saved session comes as the File itself: its text is read here, once, not copied between threads.
-  load: (file) => useTrainer(page.load(new FileReaderSync().readAsText(file))),
+  // A saved session comes as the File itself, read here as bytes into Python's file system:
+  // a large one is never a JS string (too long for one) nor copied between threads.
+  load: (file) => {
+    pyodide.FS.writeFile(UPLOAD, new Uint8Array(new FileReaderSync().readAsArrayBuffer(file)));
+    try {
+      return useTrainer(page.load_file(UPLOAD));
+    } finally {
+      pyodide.FS.unlink(UPLOAD);
+    }
+  },
 };
 
 function perform([method, ...args]) {
