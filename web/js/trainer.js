@@ -77,6 +77,7 @@ export class Trainer {
       const results = await this.send(calls);
       if (mine !== this.generation) return null;
       this.resetCounters();
+      this.lastSlowViews = this.now(); // they came with the session
       this.step = results[0].value.step;
       this.stepWork = results[0].value.stepWork;
       this.error = null;
