@@ -39,6 +39,7 @@ export class Trainer {
     this.run = 0; // presses of Train: a run that solved trains no further
     this.inFlight = 0; // training chunks sent and not back
     this.outstanding = 0; // every request sent and not back
+    this.sentAt = []; // when each of those was sent
     this.switching = false;
     this.stopping = false; // ending a busy worker for a Reset or Load
     this.stepsPerFrame = null; // null: as many as fit the frame
@@ -57,7 +58,6 @@ export class Trainer {
     this.lastSlowViews = -Infinity;
     this.rateWindow = [];
     this.stepsPerSecond = 0;
-    this.sentAt = [];
   }
 
   // -- sessions ------------------------------------------------------------------
