@@ -290,7 +290,8 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     )
     started = time.perf_counter()
     trained, solved, since_check, step_seconds = 0, False, 0, None
-    first_step, losses_seen, exact_seen, train_seconds, solved_at = session.step_count + 1, [], ([], []), 0.0, None
+    first_step, losses_seen, exact_seen, train_seconds = session.step_count + 1, [], ([], []), 0.0
+    solved_at = solve_ms = None
     with _Progress(out, session) as progress, _StopRequest() as stop:
         try:
             while trained < args.steps and not stop.requested:
@@ -311,7 +312,7 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
                     since_check = 0
                     solved = session.solved()
                     if solved and solved_at is None:
-                        solved_at = session.step_count
+                        solved_at, solve_ms = session.step_count, 1000 * train_seconds
                     if solved and not args.keep_going:
                         break
         except DivergenceError as error:
@@ -340,7 +341,6 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     for bits in evaluation.wider_widths(c.bits):
         wide = session.evaluate(bits=bits)
         out.write(f"  same weights at {bits} bits: exact-match {wide.exact_match:.2%} on {wide.pairs:,} pairs\n")
-    solve_ms = None if solved_at is None else 1000 * train_seconds
     if args.log:
         log_run(args.log, session, losses_seen, exact_seen, solved_at, solve_ms, None, first_step, out)
     if args.save and not save(session, args.save, out):
