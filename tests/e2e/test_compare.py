@@ -125,6 +125,8 @@ def test_the_notebook_as_written_stays_flat_and_each_fix_changes_its_curve(app):
         fixed = notebook_losses(app, f"#notebook={fix}&seed=0", 300)
         assert fixed[0] == as_written[0] and fixed[1:300] != as_written[1:300], fix
         expect(by_id(app, f"fix-{fix}")).to_be_checked()
+    by_id(app, "run-row").first.click()  # a kept replay's link replays it
+    expect(by_id(app, "run-link")).to_contain_text("#notebook=&seed=0")
 
 
 def test_the_notebook_with_every_fix_learns_to_add(app):

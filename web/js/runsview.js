@@ -8,8 +8,11 @@ function outcome(run) {
   return [`not solved (${run.steps} steps)`, ""];
 }
 
+// A notebook replay's record names its fixes "a+b" (or "as written"); its link replays it.
 export function linkOf(run) {
-  return new URL(hashFromConfig(run.config), location.href).href;
+  const { notebook } = run.config;
+  const fixes = notebook === undefined ? null : notebook === "as written" ? [] : notebook.split("+");
+  return new URL(hashFromConfig(run.config, fixes), location.href).href;
 }
 
 // rows: [{run, color, label, shown}]; onPick(run) when a row is clicked, onShow(run, shown) for its checkbox.
