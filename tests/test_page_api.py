@@ -111,3 +111,15 @@ def test_a_file_in_pythons_file_system_loads_like_its_text(tmp_path):
     path.write_bytes(b"\xff\xfe{")
     with pytest.raises(ValueError, match="not a saved session: not UTF-8 text"):
         page.load_file(str(path))
+
+
+def test_a_step_too_big_for_the_browsers_memory_stops_with_a_message(monkeypatch):
+    trainer = page.create({"seed": 1})
+
+    def too_big(*args, **kwargs):
+        raise ValueError("array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.")
+
+    monkeypatch.setattr(trainer.session, "step", too_big)
+    result = trainer.train(1)
+    assert result["losses"] == [] and result["step"] == 0
+    assert result["error"].startswith("one training step of this network needs more memory")

@@ -20,6 +20,10 @@ NOTEBOOK_PROBLEMS = [(5, 5), (10, 2), (50, 3), (4, 9)]
 RANDOM_PROBLEMS = 4
 SAMPLE_SEED = 12345
 GENERALISATION_PAIRS = 1_000
+MEMORY_MESSAGE = (
+    "one training step of this network needs more memory than the browser gives a page (4 GB). "
+    "Use fewer hidden units, a smaller batch or fewer bits"
+)
 CORRELATION_PAIRS = 512
 
 
@@ -134,6 +138,12 @@ class Trainer:
             losses = session.step(steps, until_solved=until_solved)
         except DivergenceError as diverged:
             losses, error = diverged.losses, str(diverged)
+        except (MemoryError, ValueError) as failure:
+            # WebAssembly gives the page at most 4 GB, and 32-bit NumPy refuses arrays past 2 GB
+            # ("array is too big"); the weights are updated only after a whole step.
+            if isinstance(failure, ValueError) and "array is too big" not in str(failure):
+                raise
+            losses, error = np.empty(0), MEMORY_MESSAGE
         per_bit, exact = session.last_batch_accuracy if losses.size else (None, None)
         return {
             "step": session.step_count,

@@ -80,7 +80,7 @@ function show(values, why) {
       state.perBitSeries.push(trained.step, trained.batchPerBit);
     }
     if (trained.solved) Object.assign(state, { exactMatch: 1, perBit: 1, exactAllPairs: true });
-    if (trained.error) showError("Training diverged", trained.error, ADVICE.diverged);
+    if (trained.error) showError("Training stopped", trained.error, ADVICE.diverged);
     state.stale.add("loss").add("accuracy");
   }
   if (values.panel) state.panel = values.panel;

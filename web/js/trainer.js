@@ -203,6 +203,10 @@ export class Trainer {
     let results;
     try {
       results = await this.send(calls);
+    } catch (error) {
+      // A chunk that fails stops the run with its message; it is never retried frame after frame.
+      if (mine !== this.generation) return;
+      results = [{ value: { step: this.step, losses: [], error: error.message, solved: false }, ms: 0 }];
     } finally {
       if (mine === this.generation) this.inFlight = Math.max(0, this.inFlight - 1);
     }
@@ -282,7 +286,7 @@ export class Trainer {
 function byMethod(calls, results) {
   const values = {};
   calls.forEach(([method], i) => {
-    values[method] = results[i].value;
+    if (results[i]) values[method] = results[i].value; // calls after a failed one have no reply
   });
   return values;
 }
