@@ -128,3 +128,15 @@ def test_the_pages_replay_is_the_notebooks_and_its_views_read_its_weights():
     assert len(trainer.panel()[0]["probs"]) == 8
     with pytest.raises(ValueError, match="fix must name some of output_gradient, derivatives, biases"):
         page.create_notebook(["everything"], 0)
+
+
+def test_a_solved_replay_trains_no_further_when_asked_to_stop_at_solved():
+    from rnnadd import page
+
+    trainer = page.create_notebook(list(FIXES), 0)
+    while not (result := trainer.train(500, until_solved=True))["solved"]:
+        assert result["step"] < 20_000 and result["error"] is None
+    weights = trainer.session.params.w_hh.copy()
+    again = trainer.train(500, until_solved=True)
+    assert again["solved"] and again["losses"] == [] and again["step"] == result["step"]
+    np.testing.assert_array_equal(trainer.session.params.w_hh, weights)

@@ -266,8 +266,10 @@ class NotebookTrainer(Trainer):
 
     def train(self, steps: int, until_solved: bool = False) -> dict:
         losses, bits_right, sums_right, error = [], 0, 0, None
+        # Like Session.step: a solved replay trains no further (the check is memoised per epoch).
+        solved_already = until_solved and self.session.solved()
         with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(steps):
+            for _ in range(0 if solved_already else steps):
                 epoch = self.replay.train_epoch()
                 self._copy_weights()
                 if not np.isfinite(epoch.error):
@@ -286,5 +288,5 @@ class NotebookTrainer(Trainer):
             "error": error,
             "batchPerBit": bits_right / (trained * notebook.DIGITS) if trained else None,
             "batchExact": sums_right / trained if trained else None,
-            "solved": bool(until_solved and error is None and trained and self.session.solved()),
+            "solved": bool(until_solved and error is None and (solved_already or (trained and self.session.solved()))),
         }
