@@ -252,3 +252,41 @@ def test_a_long_runs_curves_merge_to_at_most_512_points():
 
     merged = runs.merged(range(1, 1301), [float(v) for v in range(1, 1301)])
     assert len(merged["steps"]) <= 512 and merged["steps"][0] == 2.5 and merged["values"][0] == 2.5
+
+
+def test_explain_prints_the_machine_its_verdict_and_how_far_it_holds(weights, tmp_path):
+    result = run("explain", "--weights", str(weights))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("machine read off the weights: 2 states")
+    assert [line.split() for line in lines[2:4]] == [
+        ["0", "0/0", "0/1", "0/1", "1/0"],
+        ["1", "0/1", "1/0", "1/0", "1/1"],
+    ]
+    assert "verdict: the machine is binary addition, on every input of every length" in lines
+    assert "on 100.00% of 8-bit sums (100.000% of bits; every pair, 16,384)" in result.stdout
+    assert "carries through chains of up to" in lines[-1]
+    as_json = json.loads(run("explain", "--weights", str(weights), "--json").stdout)
+    assert as_json["equivalent"] and as_json["next"] == [[0, 0, 0, 1], [0, 1, 1, 1]]
+    assert [row["bits"] for row in as_json["agreement"]] == [8, 64]
+
+    early = tmp_path / "early.json"
+    assert run("train", "--seed", "2", "--steps", "3", "--save", str(early)).returncode == 0
+    verdict = next(line for line in run("explain", "--weights", str(early)).stdout.splitlines() if "verdict" in line)
+    a, b = verdict.split("differ is ")[1].split(", at bit")[0].split(" + ")
+    answer = run("add", a, b, "--weights", str(early)).stdout
+    assert answer.rstrip().splitlines()[2].split()[-1] == "WRONG"  # the network really gets it wrong
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explain"], "the following arguments are required: --weights"),
+        (["explain", "--weights", "missing.json"], "cannot read missing.json: No such file or directory"),
+    ],
+)
+def test_explain_refuses_bad_input_in_one_line(args, message):
+    result = run(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("rnnadd") and line.endswith(f"error: {message}")

@@ -96,7 +96,7 @@ def test_prefix_tree_evaluation_counts_like_running_every_pair(cell, activation,
     for trial in range(3):
         params = model.init_params(rng, 6, "uniform", cell)
         params.flat[:] = rng.normal(0, 1.5 + trial, params.flat.size)
-        by_pairs = evaluation._count_right(params, activation, *evaluation._encoded(bits, 0, 0))
+        by_pairs = evaluation._count_right(params, activation, *evaluation.encoded(bits, 0, 0))
         accuracy = evaluation.evaluate(params, activation, bits)
         pairs = 4 ** (bits - 1)
         assert (accuracy.per_bit * pairs * bits, accuracy.exact_match * pairs) == pytest.approx(by_pairs, abs=1e-6)

@@ -1,4 +1,4 @@
-"""Command line: `python -m rnnadd train ...` and `python -m rnnadd add A B --weights FILE`."""
+"""Command line: `python -m rnnadd train ...`, `add A B --weights FILE` and `explain --weights FILE`."""
 
 import argparse
 import contextlib
@@ -15,7 +15,7 @@ from typing import TextIO
 
 import numpy as np
 
-from . import encoding, evaluation, model, notebook, runs
+from . import encoding, evaluation, machine, model, notebook, runs
 from .session import MAX_STEPS_PER_CALL, Config, DivergenceError, Session, largest_snapshot_bytes
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("b", help=f"0 to {encoding.MAX_OPERAND}")
     add.add_argument("--weights", type=Path, required=True, help="a JSON file written by train --save")
     add.add_argument("--bits", type=int, help="width to add at (default: the trained width, wider if needed)")
+
+    explain = commands.add_parser("explain", help="read the machine a trained network became, and check it")
+    explain.add_argument("--weights", type=Path, required=True, help="a JSON file written by train --save")
+    explain.add_argument("--json", action="store_true", help="print the findings as JSON")
     return parser
 
 
@@ -369,13 +373,58 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def explain(args: argparse.Namespace, out: TextIO) -> int:
+    session = load_session(args.weights)
+    found = machine.explain(session.params, session.config.activation, session.config.bits).to_dict()
+    if args.json:
+        out.write(json.dumps(found, indent=2) + "\n")
+        return 0
+    for line in explanation_lines(found):
+        out.write(line + "\n")
+    return 0
+
+
+def explanation_lines(found: dict) -> list[str]:
+    """`explain`'s findings for people: the machine's table, the verdict, how far to trust it."""
+    symbols = [f"{x >> 1}{x & 1}" for x in range(machine.SYMBOL_COUNT)]
+    lines = [
+        f"machine read off the weights: {found['states']} states, from {found['clusters']} clusters of hidden "
+        f"states ({found['determinism']:.1%} of the network's steps follow their transitions)",
+        "state  " + "  ".join(f"on {s}" for s in symbols) + "   (input bits a b -> next state / bit written)",
+    ]
+    for state, (nexts, outs) in enumerate(zip(found["next"], found["out"], strict=True)):
+        lines.append(f"{state:>5}  " + "  ".join(f"{n:>3}/{o}" for n, o in zip(nexts, outs, strict=True)))
+    counter = found["counterexample"]
+    if counter is None:
+        lines.append("verdict: the machine is binary addition, on every input of every length")
+    else:
+        last = counter["steps"] - 1
+        lines.append(
+            f"verdict: the machine is not binary addition; the shortest input where they differ is "
+            f"{counter['a']} + {counter['b']}, at bit {last}"
+        )
+    for row in found["agreement"]:
+        which = "every pair" if row["exhaustive"] else "random pairs"
+        lines.append(
+            f"the network writes the machine's bits on {row['sums']:.2%} of {row['bits']}-bit sums "
+            f"({row['bitShare']:.3%} of bits; {which}, {row['pairs']:,})"
+        )
+    chains = found["chains"]
+    failing = chains["failing"]
+    limit = f"carries through chains of up to {chains['longest']} bits in 64-bit sums ({chains['sums']} sums tested)"
+    if failing:
+        limit += f"; first miss: {failing['a']} + {failing['b']} (a chain of {failing['run']})"
+    lines.append(limit)
+    return lines
+
+
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
     flags = set().union(*(_value_flags(p) for p in parser._subparsers._group_actions[0].choices.values()))
     args = parser.parse_args(_attach_negative_values(argv, flags))
     try:
-        return train(args, out) if args.command == "train" else add(args, out)
+        return {"train": train, "add": add, "explain": explain}[args.command](args, out)
     except ValueError as error:
         print(f"rnnadd: error: {error}", file=sys.stderr)
         return 2

@@ -35,7 +35,7 @@ def evaluate(params: model.Params, activation: str, bits: int, sample: int = SOL
     if pairs > MAX_EXHAUSTIVE_PAIRS:
         return evaluate_sample(params, activation, bits, sample, seed)
     if not _tree_fits(params, bits):
-        bits_right, sums_right = _count_right(params, activation, *_encoded(bits, 0, 0))
+        bits_right, sums_right = _count_right(params, activation, *encoded(bits, 0, 0))
     else:
         bits_right = sums_right = 0
         for right, all_right, pairs_per_node in _prefix_tree(params, activation, bits):
@@ -60,14 +60,14 @@ def wrong_pairs(
     `first` (say, the pairs a session got wrong last time), then 64 random ones;
     the walk over every pair stops at the first bit position with a wrong sum.
     """
-    for inputs, targets in (_encode(first, bits), _encoded(bits, QUICK_PAIRS, 1)):
+    for inputs, targets in (_encode(first, bits), encoded(bits, QUICK_PAIRS, 1)):
         wrong = _wrong_among(params, activation, inputs, targets, limit)
         if wrong:
             return wrong
     if 4 ** (bits - 1) > MAX_EXHAUSTIVE_PAIRS:
-        return _wrong_among(params, activation, *_encoded(bits, SOLVED_SAMPLE, 0), limit)
+        return _wrong_among(params, activation, *encoded(bits, SOLVED_SAMPLE, 0), limit)
     if not _tree_fits(params, bits):
-        return _wrong_among(params, activation, *_encoded(bits, 0, 0), limit)
+        return _wrong_among(params, activation, *encoded(bits, 0, 0), limit)
     for level, (_, all_right, _) in enumerate(_prefix_tree(params, activation, bits)):
         if not all_right.all():
             return [_pair_of_node(int(node), level, bits) for node in np.flatnonzero(~all_right)[:limit]]
@@ -110,12 +110,12 @@ def _pair_of_node(node: int, level: int, bits: int) -> tuple[int, int]:
 
 def evaluate_sample(params: model.Params, activation: str, bits: int, sample: int, seed: int) -> Accuracy:
     """Accuracy on `sample` seeded pairs, even where every pair could be checked: cheap to repeat."""
-    bits_right, sums_right = _count_right(params, activation, *_encoded(bits, sample, seed))
+    bits_right, sums_right = _count_right(params, activation, *encoded(bits, sample, seed))
     return Accuracy(bits, sample, False, bits_right / (sample * bits), sums_right / sample)
 
 
 @lru_cache(maxsize=8)
-def _encoded(bits: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def encoded(bits: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Every pair (sample = 0) or a seeded sample, encoded once and reused."""
     if sample == 0:
         a, b = encoding.all_pairs(bits)
@@ -194,7 +194,7 @@ def carry_correlations(
     params: model.Params, activation: str, bits: int, sample: int = 512, seed: int = 0
 ) -> np.ndarray:
     """Per hidden unit, the correlation of its activation with the carry, over a seeded sample."""
-    inputs, targets = _encoded(bits, sample, seed)
+    inputs, targets = encoded(bits, sample, seed)
     states = model.forward(params, inputs, activation).hidden[1:].reshape(-1, params.hidden)
     carry = carries(inputs, targets).reshape(-1)
     states = states - states.mean(axis=0)
@@ -202,3 +202,69 @@ def carry_correlations(
     spread = np.sqrt((states * states).sum(axis=0) * (carry @ carry))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(spread > 0, (carry @ states) / spread, 0.0)
+
+
+# Random sums with a planted carry chain, per chain length; wide networks test only (2^k - 1) + 1.
+CHAIN_SAMPLES = 8
+
+
+@dataclass(frozen=True)
+class ChainLimit:
+    """How long a carry chain the network survives in 64-bit sums."""
+
+    longest: int  # every tested sum whose longest carry chain is at most this long is right
+    failing: tuple[int, int] | None  # a wrong sum with the shortest chain among the wrong ones
+    failing_run: int | None  # that sum's longest chain
+    sums: int  # sums tested
+
+
+def chain_sums(samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """For k = 1 to 63: (2^k - 1) + 1, and `samples` random 63-bit pairs with a planted chain of
+    k carries (a bit where both are 1, then k - 1 where exactly one is, a bit where neither is)."""
+    rng = np.random.default_rng(seed)
+    top = encoding.MAX_BITS - 1  # operands below 2^63, so that the sum fits 64 bits
+    a_values, b_values = [], []
+    for k in range(1, top + 1):
+        a_values.append(2**k - 1)
+        b_values.append(1)
+        for _ in range(samples):
+            start = int(rng.integers(0, top - k + 1))
+            a, b = (int(v) for v in rng.integers(0, 2**top, size=2, dtype=np.uint64))
+            clear = ~((((1 << (k + 1)) - 1) << start) | (1 << max(start - 1, 0)) * (start > 0))
+            ones = int(rng.integers(0, 2 ** (k - 1), dtype=np.uint64)) if k > 1 else 0
+            propagate = (((1 << (k - 1)) - 1) << (start + 1)) if k > 1 else 0
+            a = (a & clear) | (1 << start) | ((ones << (start + 1)) & propagate)
+            b = (b & clear) | (1 << start) | (~(ones << (start + 1)) & propagate)
+            a_values.append(a)
+            b_values.append(b)
+    return np.array(a_values, dtype=np.uint64), np.array(b_values, dtype=np.uint64)
+
+
+def longest_chains(inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per sum, its longest carry chain: a bit where both operands are 1, then the bits
+    that pass its carry on (exactly one operand 1), counted together. (T, B, 2), (T, B) -> (B,).
+
+    These are the steps where the input bits alone do not tell the carry, so the
+    network has to remember it: (2^k - 1) + 1 has a chain of k.
+    """
+    a, b = inputs[..., 0] > 0.5, inputs[..., 1] > 0.5
+    carry_in = (targets > 0.5) ^ a ^ b
+    chain = np.zeros(targets.shape[1], dtype=np.int64)
+    longest = chain.copy()
+    for t in range(targets.shape[0]):
+        chain = np.where(a[t] & b[t], 1, (chain + 1) * ((a[t] ^ b[t]) & carry_in[t]))
+        np.maximum(longest, chain, out=longest)
+    return longest
+
+
+def carry_chains(params: model.Params, activation: str, seed: int = 0) -> ChainLimit:
+    """The longest carry chain up to 63 bits through which every tested 64-bit sum is right."""
+    a, b = chain_sums(CHAIN_SAMPLES if params.hidden <= 64 else 0, seed)
+    inputs, targets = encoding.encode_pairs(a, b, encoding.MAX_BITS)
+    runs = longest_chains(inputs, targets)
+    logits = model.forward(params, inputs, activation).logits
+    wrong = np.flatnonzero(((logits > 0) != (targets > 0.5)).any(axis=0))
+    if not wrong.size:
+        return ChainLimit(int(runs.max()), None, None, len(a))
+    first = int(wrong[np.argmin(runs[wrong])])
+    return ChainLimit(int(runs[first]) - 1, (int(a[first]), int(b[first])), int(runs[first]), len(a))

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import cells, encoding, evaluation, model, notebook
+from . import cells, encoding, evaluation, machine, model, notebook, statespace
 from .session import Config, DivergenceError, Session, largest_snapshot_bytes
 
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
@@ -200,6 +200,17 @@ class Trainer:
             accuracy = self.session.evaluate(bits=bits, sample=pairs, seed=SAMPLE_SEED)
             rows.append({"bits": bits, "exact": accuracy.exact_match, "pairs": accuracy.pairs})
         return rows
+
+    def state_space(self) -> dict:
+        """Seeded problems' hidden states on their first two principal components, with the carry."""
+        c = self.session.config
+        return statespace.state_space(self.session.params, c.activation, c.bits, SAMPLE_SEED)
+
+    def explain(self) -> dict:
+        """The machine the weights became, whether it is binary addition, how faithful it is,
+        and the longest carry chain they survive (rnnadd.machine; `rnnadd explain` prints the same)."""
+        c = self.session.config
+        return machine.explain(self.session.params, c.activation, c.bits).to_dict()
 
     @staticmethod
     def _operands(a_text: str, b_text: str) -> tuple[int, int]:

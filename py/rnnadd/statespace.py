@@ -1,0 +1,46 @@
+"""The hidden states of fixed problems, seen along the two directions in which they vary most.
+
+Every state of a seeded set of problems, every time step, projected on its first
+two principal components (an SVD of the centred states). A network that has
+learnt to carry pulls the states after a carry apart from the others.
+"""
+
+import numpy as np
+
+from . import encoding, evaluation, model
+
+STATE_PAIRS = 256
+MAX_POINT_FLOATS = 2**19  # the SVD's input stays below 4 MB, so wide networks show fewer problems
+
+
+def state_space(params: model.Params, activation: str, bits: int, seed: int) -> dict:
+    """Points {x, y} (one per problem and step, time-major), the true carry after each step,
+    the problems' operands, and the share of the states' variance each axis explains."""
+    pairs = max(8, min(STATE_PAIRS, MAX_POINT_FLOATS // (bits * params.hidden)))
+    a, b = encoding.random_pairs(np.random.default_rng(seed), pairs, bits)
+    inputs, targets = encoding.encode_pairs(a, b, bits)
+    states = model.forward(params, inputs, activation).hidden[1:].reshape(-1, params.hidden)
+    carry = evaluation.carries(inputs, targets).reshape(-1)
+    centred = states - states.mean(axis=0)
+    _, singular, axes = np.linalg.svd(centred, full_matrices=False)
+    axes = np.vstack([axes[:2], np.zeros((max(0, 2 - len(axes)), params.hidden))])
+    projected = centred @ axes.T
+    # An SVD's signs are arbitrary; fixing them keeps the picture from flipping between updates:
+    # states after a carry to the right and up, or else the largest weight positive.
+    for i in range(2):
+        apart = projected[carry > 0.5, i].mean() - projected[carry < 0.5, i].mean() if 0 < carry.mean() < 1 else 0.0
+        leaning = apart if abs(apart) > 1e-12 else axes[i, np.argmax(np.abs(axes[i]))]
+        if leaning < 0:
+            projected[:, i] *= -1
+    variance = singular**2
+    total = variance.sum()
+    explained = [float(variance[i] / total) if total > 0 and i < len(variance) else 0.0 for i in range(2)]
+    return {
+        "x": projected[:, 0].tolist(),
+        "y": projected[:, 1].tolist(),
+        "carry": carry.astype(int).tolist(),
+        "a": [str(v) for v in a.tolist()],
+        "b": [str(v) for v in b.tolist()],
+        "steps": bits,
+        "explained": explained,
+    }
