@@ -388,7 +388,7 @@ def explanation_lines(found: dict) -> list[str]:
     """`explain`'s findings for people: the machine's table, the verdict, how far to trust it."""
     symbols = [f"{x >> 1}{x & 1}" for x in range(machine.SYMBOL_COUNT)]
     lines = [
-        f"machine read off the weights: {found['states']} states, from {found['clusters']} clusters of hidden "
+        f"machine read off the weights: {found['states']} states, from {found['groups']} kinds of hidden "
         f"states ({found['determinism']:.1%} of the network's steps follow their transitions)",
         "state  " + "  ".join(f"on {s}" for s in symbols) + "   (input bits a b -> next state / bit written)",
     ]

@@ -17,6 +17,11 @@ MAX_WORK_FLOATS = 2**22
 QUICK_PAIRS = 64
 
 
+def sample_size(pairs: int, hidden: int) -> int:
+    """Fewer sample pairs for wide networks, whose forward passes cost hidden^2: seconds, not minutes."""
+    return pairs if hidden <= 64 else max(16, pairs * 64 * 64 // (hidden * hidden))
+
+
 @dataclass(frozen=True)
 class Accuracy:
     bits: int
@@ -34,7 +39,7 @@ def evaluate(params: model.Params, activation: str, bits: int, sample: int = SOL
     pairs = 4 ** (bits - 1)
     if pairs > MAX_EXHAUSTIVE_PAIRS:
         return evaluate_sample(params, activation, bits, sample, seed)
-    if not _tree_fits(params, bits):
+    if not tree_fits(params, bits):
         bits_right, sums_right = _count_right(params, activation, *encoded(bits, 0, 0))
     else:
         bits_right = sums_right = 0
@@ -66,7 +71,7 @@ def wrong_pairs(
             return wrong
     if 4 ** (bits - 1) > MAX_EXHAUSTIVE_PAIRS:
         return _wrong_among(params, activation, *encoded(bits, SOLVED_SAMPLE, 0), limit)
-    if not _tree_fits(params, bits):
+    if not tree_fits(params, bits):
         return _wrong_among(params, activation, *encoded(bits, 0, 0), limit)
     for level, (_, all_right, _) in enumerate(_prefix_tree(params, activation, bits)):
         if not all_right.all():
@@ -103,8 +108,8 @@ def _pair_of_node(node: int, level: int, bits: int) -> tuple[int, int]:
     a = b = 0
     for bit in range(min(level, bits - 2), -1, -1):
         node, symbol = divmod(node, 4)
-        a |= int(_SYMBOLS[symbol, 0]) << bit
-        b |= int(_SYMBOLS[symbol, 1]) << bit
+        a |= int(SYMBOL_BITS[symbol, 0]) << bit
+        b |= int(SYMBOL_BITS[symbol, 1]) << bit
     return a, b
 
 
@@ -145,38 +150,46 @@ def _count_right(
     return bits_right, sums_right
 
 
-# The four (a bit, b bit) inputs a time step can bring.
-_SYMBOLS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+# The four (a bit, b bit) inputs a time step can bring; symbol x is 2 * (bit of a) + (bit of b).
+SYMBOL_BITS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
 
-def _tree_fits(params: model.Params, bits: int) -> bool:
+def tree_fits(params: model.Params, bits: int) -> bool:
     cell = CELLS[params.cell]
     return 4 ** (bits - 1) * params.hidden * (cell.GATES + cell.STATE) <= MAX_WORK_FLOATS
 
 
-def _prefix_tree(params: model.Params, activation: str, bits: int) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
-    """Every operand pair's sum, bit by bit, through the tree of shared low-bit prefixes.
+def prefix_walk(params: model.Params, activation: str, bits: int) -> Iterator[tuple[np.ndarray, int, np.ndarray]]:
+    """Every operand pair, bit by bit, through the tree of shared low-bit prefixes.
 
     The state after t steps depends only on the low t bits of a and b, so all
     pairs sharing them share that work: the tree has about 4/3 as many nodes as
     there are pairs, where running each pair separately costs `bits` times as many.
-    Yields per bit, one entry per node: whether its bit is right, whether all its
-    bits so far are, and how many pairs the node stands for.
+    Node i of a level is child i % branching of node i // branching of the level
+    before. Yields per bit: each node's symbol, the branching, and the bit the
+    network writes there.
     """
     cell = CELLS[params.cell]
     state = np.zeros((1, cell.STATE * params.hidden))
-    carry = np.zeros(1, dtype=np.int64)
-    all_right = np.ones(1, dtype=bool)
     for t in range(bits):
-        # Operands are below 2^(bits-1), so their top bits are both 0.
-        symbols = _SYMBOLS[:1] if t == bits - 1 else _SYMBOLS
-        inputs = np.tile(symbols, (carry.size, 1))
-        hidden, _, state = cell.forward(params, inputs[None], activation, np.repeat(state, len(symbols), axis=0))
-        a_bit, b_bit = inputs[:, 0].astype(np.int64), inputs[:, 1].astype(np.int64)
-        carry_in = np.repeat(carry, len(symbols))
+        branching = 1 if t == bits - 1 else 4  # operands are below 2^(bits-1): their top bits are both 0
+        symbols = np.tile(np.arange(branching), len(state))
+        starts = np.repeat(state, branching, axis=0)
+        hidden, _, state = cell.forward(params, SYMBOL_BITS[symbols][None], activation, starts)
+        yield symbols, branching, model.output_logits(params, hidden[1]) > 0
+
+
+def _prefix_tree(params: model.Params, activation: str, bits: int) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
+    """The prefix walk scored against the true sum. Yields per bit, one entry per node:
+    whether its bit is right, whether all its bits so far are, and how many pairs it stands for."""
+    carry = np.zeros(1, dtype=np.intp)
+    all_right = np.ones(1, dtype=bool)
+    for t, (symbols, branching, written) in enumerate(prefix_walk(params, activation, bits)):
+        a_bit, b_bit = symbols >> 1, symbols & 1
+        carry_in = np.repeat(carry, branching)
         carry = (a_bit & b_bit) | (carry_in & (a_bit ^ b_bit))
-        right = (model.output_logits(params, hidden[1]) > 0) == ((a_bit ^ b_bit ^ carry_in) == 1)
-        all_right = np.repeat(all_right, len(symbols)) & right
+        right = written == ((a_bit ^ b_bit ^ carry_in) == 1)
+        all_right = np.repeat(all_right, branching) & right
         yield right, all_right, 4 ** max(bits - 2 - t, 0)
 
 
@@ -257,11 +270,20 @@ def longest_chains(inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return longest
 
 
+@lru_cache(maxsize=4)
+def _chain_problems(samples: int, seed: int) -> tuple[np.ndarray, ...]:
+    """The stress test's sums, encoded, with their chain lengths: made once, reused."""
+    a, b = chain_sums(samples, seed)
+    inputs, targets = encoding.encode_pairs(a, b, encoding.MAX_BITS)
+    problems = (a, b, inputs, targets, longest_chains(inputs, targets))
+    for array in problems:
+        array.flags.writeable = False
+    return problems
+
+
 def carry_chains(params: model.Params, activation: str, seed: int = 0) -> ChainLimit:
     """The longest carry chain up to 63 bits through which every tested 64-bit sum is right."""
-    a, b = chain_sums(CHAIN_SAMPLES if params.hidden <= 64 else 0, seed)
-    inputs, targets = encoding.encode_pairs(a, b, encoding.MAX_BITS)
-    runs = longest_chains(inputs, targets)
+    a, b, inputs, targets, runs = _chain_problems(CHAIN_SAMPLES if params.hidden <= 64 else 0, seed)
     logits = model.forward(params, inputs, activation).logits
     wrong = np.flatnonzero(((logits > 0) != (targets > 0.5)).any(axis=0))
     if not wrong.size:

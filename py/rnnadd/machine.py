@@ -1,15 +1,20 @@
 """The machine a network became: a finite-state transducer read off its hidden states.
 
-To add, a network must carry one bit from step to step. If it has learnt to, the
-states it reaches fall into a few clouds, and which cloud comes next depends
-only on the input bits. Reading the clouds as states gives a Mealy machine that
-can be compared with binary addition exactly, on inputs of every length.
+To add, a network must carry one bit from step to step. If it has learnt to, its
+states fall into a few kinds, and which kind comes next depends only on the
+input bits. Reading the kinds as states gives a Mealy machine that can be
+compared with binary addition exactly, on inputs of every length.
 
-The clouds: k-means on the states the network reaches on seeded problems at its
-training width, with the smallest k whose transitions (next cloud and output
-bit for each cloud and input) agree with the majority on at least 99% of visits.
-Fewer clouds cannot describe the network's steps; more only split clouds that
-minimisation merges again. The start state stays a state of its own.
+The kinds: two states are of one kind when the network, started from either,
+would write the same bits over the next two steps whatever the inputs (20 bits:
+4 inputs, then 16 pairs of inputs). This is the test that defines a machine's
+states (two states are one when no input tells them apart), cut at two steps so
+that it costs two batched steps: the carry shows in the very next bit, and the
+second step separates states that agree now and part later. Only the states the
+network reaches on seeded problems at its training width are grouped; each
+kind's transition is the one most of its visits take (`determinism` says how
+many do); the start state is a kind of its own. Minimising then merges kinds
+that no input sequence tells apart.
 """
 
 from collections import deque
@@ -20,13 +25,12 @@ import numpy as np
 from . import encoding, evaluation, model
 from .cells import CELLS
 
-# Symbol x of a time step is 2 * (bit of a) + (bit of b).
+# Symbol x of a time step is 2 * (bit of a) + (bit of b). Indices are np.intp: 32 bits in the page.
 SYMBOL_COUNT = 4
-SYMBOL_BITS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-DETERMINISM = 0.99
-MAX_CLUSTERS = 12
-EXTRACTION_PAIRS = 512
-MAX_POINT_FLOATS = 2**21  # the states clustered stay below 16 MB, whatever the hidden size
+SYMBOL_BITS = evaluation.SYMBOL_BITS
+SIGNATURE_DEPTH = 2
+EXTRACTION_PAIRS = 256
+MAX_WORK_FLOATS = 2**22  # the states stepped stay below 32 MB, whatever the hidden size
 AGREEMENT_PAIRS = 10_000
 SEED = 12345
 
@@ -45,8 +49,8 @@ class Machine:
     def run(self, symbols: np.ndarray) -> np.ndarray:
         """The bits it writes (T, B) for symbol sequences (T, B)."""
         next_state, out = np.array(self.next), np.array(self.out)
-        state = np.zeros(symbols.shape[1], dtype=np.int64)
-        written = np.empty(symbols.shape, dtype=np.int64)
+        state = np.zeros(symbols.shape[1], dtype=np.intp)
+        written = np.empty(symbols.shape, dtype=np.intp)
         for t, symbol in enumerate(symbols):
             written[t] = out[state, symbol]
             state = next_state[state, symbol]
@@ -130,7 +134,7 @@ def operands_of(symbols: tuple[int, ...]) -> tuple[int, int]:
 
 def symbols_of(inputs: np.ndarray) -> np.ndarray:
     """Encoded inputs (T, B, 2) -> symbols (T, B)."""
-    return (2 * inputs[..., 0] + inputs[..., 1]).astype(np.int64)
+    return (2 * inputs[..., 0] + inputs[..., 1]).astype(np.intp)
 
 
 # -- reading the machine off a network --------------------------------------------------
@@ -140,7 +144,7 @@ def trajectories(params: model.Params, activation: str, inputs: np.ndarray) -> t
     """The cell's whole state before and after every step (T+1, B, STATE*H), and the bits written (T, B)."""
     steps, batch, _ = inputs.shape
     states = np.zeros((steps + 1, batch, CELLS[params.cell].STATE * params.hidden))
-    written = np.empty((steps, batch), dtype=np.int64)
+    written = np.empty((steps, batch), dtype=np.intp)
     for t in range(steps):
         states[t + 1], written[t] = _one_step(params, activation, inputs[t : t + 1], states[t])
     return states, written
@@ -151,87 +155,64 @@ def _one_step(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The cell's state after one step (1, B, 2) from `start`, and the bit written."""
     hidden, _, end = CELLS[params.cell].forward(params, inputs, activation, start)
-    return end, (model.output_logits(params, hidden[1]) > 0).astype(np.int64)
+    return end, (model.output_logits(params, hidden[1]) > 0).astype(np.intp)
 
 
-def nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    distances = (centres * centres).sum(axis=1) - 2.0 * (points @ centres.T)
-    return distances.argmin(axis=1)
-
-
-def kmeans(points: np.ndarray, k: int, rng: np.random.Generator, rounds: int = 50) -> np.ndarray:
-    """Centres of k clusters: k-means++ seeding, then Lloyd's rounds until nothing moves."""
-    centres = [points[rng.integers(len(points))]]
-    distance = ((points - centres[0]) ** 2).sum(axis=1)
-    while len(centres) < k and distance.sum() > 0:
-        centres.append(points[rng.choice(len(points), p=distance / distance.sum())])
-        distance = np.minimum(distance, ((points - centres[-1]) ** 2).sum(axis=1))
-    centres = np.array(centres)
-    for _ in range(rounds):
-        labels = nearest(points, centres)
-        members = labels == np.arange(len(centres))[:, None]  # (k, n): one product sums every cluster
-        counts = members.sum(axis=1)
-        sums = members.astype(points.dtype) @ points
-        moved = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None], centres)
-        if np.array_equal(moved, centres):
-            break
-        centres = moved
-    return centres
+def behaviour(params: model.Params, activation: str, states: np.ndarray) -> np.ndarray:
+    """The bits the network would write from each state over the next SIGNATURE_DEPTH steps,
+    on every input: (n, 4 + 16 + ...) zeros and ones, one batched step per depth."""
+    written = []
+    frontier = states
+    for _ in range(SIGNATURE_DEPTH):
+        inputs = np.tile(SYMBOL_BITS, (len(frontier), 1))[None]
+        frontier, bits = _one_step(params, activation, inputs, np.repeat(frontier, SYMBOL_COUNT, axis=0))
+        written.append(bits.reshape(len(states), -1))
+    return np.hstack(written)
 
 
 @dataclass(frozen=True)
 class Extraction:
     machine: Machine  # minimised
-    clusters: int  # k: clouds of states, before minimising
-    determinism: float  # share of the network's steps that follow the unminimised machine
+    groups: int  # groups of states that behave alike, before minimising
+    determinism: float  # share of the network's steps that follow the unminimised machine's transitions
 
 
 def extract(params: model.Params, activation: str, bits: int, seed: int = SEED) -> Extraction:
     """The network's machine, read off the states it reaches on seeded problems at `bits`."""
     state_size = CELLS[params.cell].STATE * params.hidden
-    pairs = max(16, min(EXTRACTION_PAIRS, MAX_POINT_FLOATS // (bits * state_size)))
+    pairs = max(4, min(EXTRACTION_PAIRS, MAX_WORK_FLOATS // (SYMBOL_COUNT**SIGNATURE_DEPTH * bits * state_size)))
     a, b = encoding.random_pairs(np.random.default_rng(seed), pairs, bits)
     inputs, _ = encoding.encode_pairs(a, b, bits)
     states, written = trajectories(params, activation, inputs)
     symbols = symbols_of(inputs)
-    points = states[1:].reshape(-1, state_size)
-    rng = np.random.default_rng(seed)
-    best = None
-    for k in range(1, MAX_CLUSTERS + 1):
-        centres = kmeans(points, k, rng)
-        machine, determinism = _induced(params, activation, states, symbols, written, centres)
-        if best is None or determinism > best.determinism:
-            best = Extraction(machine, len(centres), determinism)
-        if determinism >= DETERMINISM or len(centres) < k:
-            break
-    return Extraction(minimise(best.machine), best.clusters, best.determinism)
-
-
-def _induced(params, activation, states, symbols, written, centres) -> tuple[Machine, float]:
-    """The machine whose states are the start and the clusters, each transition the one most
-    visits take; where no visit shows a transition, the network's own step from the centre."""
     steps, batch = symbols.shape
-    count = len(centres) + 1
-    labels = np.zeros((steps + 1, batch), dtype=np.int64)
-    labels[1:] = 1 + nearest(states[1:].reshape(-1, states.shape[-1]), centres).reshape(steps, batch)
+    # Group 0 is the start; the others are the distinct behaviours met after it.
+    seen = behaviour(params, activation, states[1:].reshape(-1, state_size))
+    packed = seen @ (1 << np.arange(seen.shape[1], dtype=np.intp))  # 20 bits: one number per behaviour
+    _, first, group = np.unique(packed, return_index=True, return_inverse=True)
+    kinds = seen[first]
+    count = len(kinds) + 1
+    labels = np.zeros((steps + 1, batch), dtype=np.intp)
+    labels[1:] = 1 + group.reshape(steps, batch)
     keys = ((labels[:-1] * SYMBOL_COUNT + symbols) * count + labels[1:]) * 2 + written
-    tally = np.bincount(keys.reshape(-1), minlength=count * SYMBOL_COUNT * count * 2).reshape(
-        count, SYMBOL_COUNT, count * 2
-    )
+    tally = np.bincount(keys.reshape(-1), minlength=count * SYMBOL_COUNT * count * 2)
+    tally = tally.reshape(count, SYMBOL_COUNT, count * 2)
     choice = tally.argmax(axis=2)
-    next_state, out = choice // 2, choice % 2
-    unseen = tally.sum(axis=2) == 0
-    if unseen.any():
-        origins = np.vstack([np.zeros((1, centres.shape[1])), centres])
-        for x in range(SYMBOL_COUNT):
-            sources = np.flatnonzero(unseen[:, x])
-            if sources.size:
-                inputs = np.repeat(SYMBOL_BITS[x][None, None], sources.size, axis=1)
-                after, bits_written = _one_step(params, activation, inputs, origins[sources])
-                next_state[sources, x] = 1 + nearest(after, centres)
-                out[sources, x] = bits_written
-    determinism = tally.max(axis=2).sum() / keys.size
-    return Machine(tuple(map(tuple, next_state.tolist())), tuple(map(tuple, out.tolist()))), float(determinism)
+    next_group, out = choice // 2, choice % 2
+    # A transition no visit shows: the network's own step from a state of the group, to the
+    # group whose behaviour is nearest (fewest bits apart) to where it lands.
+    unseen = np.argwhere(tally.sum(axis=2) == 0)
+    if unseen.size:
+        members = np.vstack([np.zeros((1, state_size)), states[1:].reshape(-1, state_size)])
+        first_member = np.concatenate([[0], 1 + first])
+        step_inputs = SYMBOL_BITS[unseen[:, 1]][None]
+        after, bits_written = _one_step(params, activation, step_inputs, members[first_member[unseen[:, 0]]])
+        apart = (behaviour(params, activation, after)[:, None, :] != kinds[None]).sum(axis=2)
+        next_group[unseen[:, 0], unseen[:, 1]] = 1 + apart.argmin(axis=1)
+        out[unseen[:, 0], unseen[:, 1]] = bits_written
+    determinism = float(tally.max(axis=2).sum() / keys.size)
+    machine = Machine(tuple(map(tuple, next_group.tolist())), tuple(map(tuple, out.tolist())))
+    return Extraction(minimise(machine), count, determinism)
 
 
 # -- how far the machine can be trusted --------------------------------------------------
@@ -247,11 +228,22 @@ class Agreement:
     sums: float  # share of sums whose every bit agrees
     bit_share: float  # share of bits that agree
 
+    def to_dict(self) -> dict:
+        return {
+            "bits": self.bits,
+            "pairs": self.pairs,
+            "exhaustive": self.exhaustive,
+            "sums": self.sums,
+            "bitShare": self.bit_share,
+        }
+
 
 def agreement(machine: Machine, params: model.Params, activation: str, bits: int, seed: int = SEED) -> Agreement:
-    """Every pair at `bits` when there are at most 65,536 of them, else 10,000 seeded pairs."""
-    exhaustive = 4 ** (bits - 1) <= evaluation.MAX_EXHAUSTIVE_PAIRS
-    inputs, _ = evaluation.encoded(bits, 0 if exhaustive else AGREEMENT_PAIRS, seed)
+    """Every pair at `bits` when there are at most 65,536 of them and their prefix tree fits in
+    memory, else 10,000 seeded pairs (fewer for networks wider than 64 units: evaluation.sample_size)."""
+    if 4 ** (bits - 1) <= evaluation.MAX_EXHAUSTIVE_PAIRS and evaluation.tree_fits(params, bits):
+        return _agreement_by_prefix(machine, params, activation, bits)
+    inputs, _ = evaluation.encoded(bits, evaluation.sample_size(AGREEMENT_PAIRS, params.hidden), seed)
     pairs = inputs.shape[1]
     chunk = max(1, evaluation.MAX_WORK_FLOATS // ((bits + 1) * params.hidden * CELLS[params.cell].GATES))
     sums_same = bits_same = 0
@@ -260,14 +252,30 @@ def agreement(machine: Machine, params: model.Params, activation: str, bits: int
         same = machine.run(symbols_of(part)) == (model.forward(params, part, activation).logits > 0)
         sums_same += int(np.count_nonzero(same.all(axis=0)))
         bits_same += int(np.count_nonzero(same))
-    return Agreement(bits, pairs, exhaustive, sums_same / pairs, bits_same / (pairs * bits))
+    return Agreement(bits, pairs, False, sums_same / pairs, bits_same / (pairs * bits))
+
+
+def _agreement_by_prefix(machine: Machine, params: model.Params, activation: str, bits: int) -> Agreement:
+    """`agreement` over every pair, the machine walked beside the network through the prefix tree."""
+    next_state, out = np.array(machine.next), np.array(machine.out)
+    state = np.zeros(1, dtype=np.intp)
+    all_same = np.ones(1, dtype=bool)
+    bits_same = 0
+    for t, (symbols, branching, written) in enumerate(evaluation.prefix_walk(params, activation, bits)):
+        before = np.repeat(state, branching)
+        same = written == (out[before, symbols] == 1)
+        state = next_state[before, symbols]
+        all_same = np.repeat(all_same, branching) & same
+        bits_same += int(np.count_nonzero(same)) * 4 ** max(bits - 2 - t, 0)
+    pairs = all_same.size
+    return Agreement(bits, pairs, True, int(np.count_nonzero(all_same)) / pairs, bits_same / (pairs * bits))
 
 
 @dataclass(frozen=True)
 class Explanation:
     extraction: Extraction
     difference: tuple[int, ...] | None  # the shortest input on which it is not binary addition
-    agreements: tuple[Agreement, ...]  # at the training width, and on 64-bit sums
+    agreements: tuple[Agreement, ...]  # at the training width, and (unless left to later) on 64-bit sums
     chains: "evaluation.ChainLimit"
 
     def to_dict(self) -> dict:
@@ -282,14 +290,11 @@ class Explanation:
             "states": machine.size,
             "next": [list(row) for row in machine.next],
             "out": [list(row) for row in machine.out],
-            "clusters": self.extraction.clusters,
+            "groups": self.extraction.groups,
             "determinism": self.extraction.determinism,
             "equivalent": self.difference is None,
             "counterexample": counterexample,
-            "agreement": [
-                {"bits": g.bits, "pairs": g.pairs, "exhaustive": g.exhaustive, "sums": g.sums, "bitShare": g.bit_share}
-                for g in self.agreements
-            ],
+            "agreement": [agreement.to_dict() for agreement in self.agreements],
             "chains": {
                 "longest": self.chains.longest,
                 "failing": failing and {"a": str(failing[0]), "b": str(failing[1]), "run": self.chains.failing_run},
@@ -298,10 +303,15 @@ class Explanation:
         }
 
 
-def explain(params: model.Params, activation: str, bits: int) -> Explanation:
-    """The machine, whether it is binary addition, how faithful it is, and the longest carry survived."""
+def explain(params: model.Params, activation: str, bits: int, wide: bool = True) -> Explanation:
+    """The machine, whether it is binary addition, how faithful it is, and the longest carry survived.
+
+    `wide=False` leaves out the agreement on 64-bit sums, the costliest figure (about 0.6 s in
+    the page), so that the page can show the rest first.
+    """
     extraction = extract(params, activation, bits)
-    agreements = tuple(agreement(extraction.machine, params, activation, width) for width in (bits, encoding.MAX_BITS))
+    widths = (bits, encoding.MAX_BITS) if wide else (bits,)
+    agreements = tuple(agreement(extraction.machine, params, activation, width) for width in widths)
     return Explanation(
         extraction,
         shortest_difference(extraction.machine),

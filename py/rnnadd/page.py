@@ -27,11 +27,6 @@ MEMORY_MESSAGE = (
 CORRELATION_PAIRS = 512
 
 
-def sample_size(pairs: int, hidden: int) -> int:
-    """Fewer sample pairs for wide networks, whose forward passes cost hidden^2: seconds, not minutes."""
-    return pairs if hidden <= 64 else max(16, pairs * 64 * 64 // (hidden * hidden))
-
-
 def fields() -> dict:
     """Each hyperparameter's allowed values as the page's form checks them: {name: {...}}."""
     described = {}
@@ -97,6 +92,7 @@ class Trainer:
         self.session = session
         self.problems = problems_for(session.config.bits, session.config.seed)
         self.scratch: Session | None = None  # for warm_up only
+        self.explained: tuple[int, machine.Machine] | None = None  # the step and the machine explain read
 
     def warm_up(self, steps: int) -> dict:
         """Train a scratch session of the same configuration, never this one.
@@ -184,7 +180,7 @@ class Trainer:
     def carry_units(self) -> dict:
         """How closely each unit follows the carry over a seeded sample, and the units that follow it most."""
         config = self.session.config
-        pairs = sample_size(CORRELATION_PAIRS, config.hidden)
+        pairs = evaluation.sample_size(CORRELATION_PAIRS, config.hidden)
         correlations = evaluation.carry_correlations(
             self.session.params, config.activation, config.bits, pairs, SAMPLE_SEED
         )
@@ -195,22 +191,35 @@ class Trainer:
     def generalisation(self) -> list[dict]:
         """The same weights on wider numbers: exact-match on seeded samples at 2N, 4N and 64 bits."""
         rows = []
-        pairs = sample_size(GENERALISATION_PAIRS, self.session.config.hidden)
+        pairs = evaluation.sample_size(GENERALISATION_PAIRS, self.session.config.hidden)
         for bits in evaluation.wider_widths(self.session.config.bits):
             accuracy = self.session.evaluate(bits=bits, sample=pairs, seed=SAMPLE_SEED)
             rows.append({"bits": bits, "exact": accuracy.exact_match, "pairs": accuracy.pairs})
         return rows
 
-    def state_space(self) -> dict:
-        """Seeded problems' hidden states on their first two principal components, with the carry."""
+    def state_space(self, a_text: str, b_text: str) -> dict:
+        """Seeded problems' hidden states on their first two principal components, with the carry,
+        and the path of a + b through them."""
         c = self.session.config
-        return statespace.state_space(self.session.params, c.activation, c.bits, SAMPLE_SEED)
+        selected = self._operands(a_text, b_text)
+        return statespace.state_space(self.session.params, c.activation, c.bits, SAMPLE_SEED, selected)
 
     def explain(self) -> dict:
-        """The machine the weights became, whether it is binary addition, how faithful it is,
-        and the longest carry chain they survive (rnnadd.machine; `rnnadd explain` prints the same)."""
+        """The machine the weights became, whether it is binary addition, how faithful it is at
+        the training width, and the longest carry chain they survive (rnnadd.machine;
+        `rnnadd explain` prints the same, with the 64-bit agreement that `explain_wide` adds)."""
         c = self.session.config
-        return machine.explain(self.session.params, c.activation, c.bits).to_dict()
+        found = machine.explain(self.session.params, c.activation, c.bits, wide=False)
+        self.explained = (self.session.step_count, found.extraction.machine)
+        return found.to_dict()
+
+    def explain_wide(self) -> dict:
+        """How often the network writes the bits of the machine `explain` read, on random 64-bit sums."""
+        c = self.session.config
+        step, read = self.explained or (None, None)
+        if step != self.session.step_count:
+            read = machine.extract(self.session.params, c.activation, c.bits).machine
+        return machine.agreement(read, self.session.params, c.activation, encoding.MAX_BITS).to_dict()
 
     @staticmethod
     def _operands(a_text: str, b_text: str) -> tuple[int, int]:

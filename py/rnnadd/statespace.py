@@ -13,9 +13,10 @@ STATE_PAIRS = 256
 MAX_POINT_FLOATS = 2**19  # the SVD's input stays below 4 MB, so wide networks show fewer problems
 
 
-def state_space(params: model.Params, activation: str, bits: int, seed: int) -> dict:
+def state_space(params: model.Params, activation: str, bits: int, seed: int, selected: tuple[int, int]) -> dict:
     """Points {x, y} (one per problem and step, time-major), the true carry after each step,
-    the problems' operands, and the share of the states' variance each axis explains."""
+    the problems' operands, the share of the states' variance each axis explains, and the
+    path of the `selected` problem (a, b) through the same picture."""
     pairs = max(8, min(STATE_PAIRS, MAX_POINT_FLOATS // (bits * params.hidden)))
     a, b = encoding.random_pairs(np.random.default_rng(seed), pairs, bits)
     inputs, targets = encoding.encode_pairs(a, b, bits)
@@ -25,6 +26,10 @@ def state_space(params: model.Params, activation: str, bits: int, seed: int) -> 
     _, singular, axes = np.linalg.svd(centred, full_matrices=False)
     axes = np.vstack([axes[:2], np.zeros((max(0, 2 - len(axes)), params.hidden))])
     projected = centred @ axes.T
+    a_selected, b_selected = selected
+    width = max(bits, (a_selected + b_selected).bit_length())
+    one = encoding.encode_pairs(np.array([a_selected], dtype=np.uint64), np.array([b_selected], dtype=np.uint64), width)
+    path = (model.forward(params, one[0], activation).hidden[1:, 0] - states.mean(axis=0)) @ axes.T
     # An SVD's signs are arbitrary; fixing them keeps the picture from flipping between updates:
     # states after a carry to the right and up, or else the largest weight positive.
     for i in range(2):
@@ -32,6 +37,7 @@ def state_space(params: model.Params, activation: str, bits: int, seed: int) -> 
         leaning = apart if abs(apart) > 1e-12 else axes[i, np.argmax(np.abs(axes[i]))]
         if leaning < 0:
             projected[:, i] *= -1
+            path[:, i] *= -1
     variance = singular**2
     total = variance.sum()
     explained = [float(variance[i] / total) if total > 0 and i < len(variance) else 0.0 for i in range(2)]
@@ -43,4 +49,5 @@ def state_space(params: model.Params, activation: str, bits: int, seed: int) -> 
         "b": [str(v) for v in b.tolist()],
         "steps": bits,
         "explained": explained,
+        "path": {"a": str(a_selected), "b": str(b_selected), "x": path[:, 0].tolist(), "y": path[:, 1].tolist()},
     }

@@ -189,3 +189,60 @@ test("a worker warms up once: the next session starts with its first step alone"
   trainer.tick(1016);
   assert.deepEqual(workers[0].requests.shift().calls[0], ["train", 1, true]);
 });
+
+test("a view that fails when training stops is reported, not lost", async () => {
+  const failures = [];
+  const setup = setUp();
+  setup.trainer.stoppedViews = () => [["explain"]];
+  setup.trainer.onFailure = (error) => failures.push(error.message);
+  const { trainer, workers } = await started(setup);
+  trainer.play();
+  workers[0].requests.shift().resolve([trained(1, 1, { solved: true }), { value: [], ms: 0 }]);
+  await flush();
+  const stopped = workers[0].requests.shift();
+  assert.deepEqual(stopped.calls.at(-1), ["explain"]);
+  stopped.reject(new Error("explain failed"));
+  await flush();
+  assert.deepEqual(failures, ["explain failed"]);
+});
+
+test("when a run stops, the slow views come in one request, then each stopped view in its own, in order", async () => {
+  const setup = setUp();
+  setup.trainer.slowViews = () => [["hidden_view", "5", "5"], ["state_space"]];
+  setup.trainer.stoppedViews = () => [["explain"], ["explain_wide"]];
+  const { trainer, workers, seen } = await started(setup);
+  trainer.play();
+  workers[0].requests.shift().resolve([trained(1, 1, { solved: true }), { value: [], ms: 0 }]);
+  await flush();
+  const [slow, explain, wide] = workers[0].requests.splice(0, 3);
+  assert.deepEqual(slow.calls, [["hidden_view", "5", "5"], ["state_space"]]);
+  assert.deepEqual([explain.calls, wide.calls], [[["explain"]], [["explain_wide"]]]);
+  explain.resolve([{ value: { states: 2 }, ms: 80 }]); // each shows as soon as it is back
+  await flush();
+  assert.deepEqual(seen.at(-1), ["view", { explain: { states: 2 } }]);
+});
+
+test("a Reset while views compute waits for them, and no standby worker starts for a view", async () => {
+  const setup = setUp();
+  setup.trainer.stoppedViews = () => [["explain_wide"]];
+  const { trainer, workers, advance } = await started(setup);
+  trainer.stepOnce();
+  workers[0].requests.shift().resolve([trained(1, 1), { value: [], ms: 0 }]);
+  await flush();
+  const view = workers[0].requests.shift();
+  assert.deepEqual(view.calls, [["explain_wide"]]);
+  advance(2000);
+  trainer.tick(2000); // a view has run for 2 s: not a reason to boot another worker
+  assert.equal(workers.length, 1);
+  const reset = trainer.begin("create", { seed: 3 });
+  advance(SWITCH_WAIT_MS + 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(workers[0].terminated, false);
+  assert.equal(workers[0].requests.length, 0); // the Reset waits for the view
+  view.resolve([{ value: {}, ms: 2000 }]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const create = workers[0].requests.shift();
+  assert.deepEqual(create.calls[0], ["create", { seed: 3 }]);
+  create.resolve([{ value: { config: { seed: 3 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  assert.deepEqual((await reset).config, { seed: 3 });
+});

@@ -7,6 +7,8 @@ import { BoundedSeries } from "./history.js";
 import { drawAccuracyChart, drawLossChart } from "./linechart.js";
 import { drawBitView, rowAt } from "./bitview.js";
 import { drawHeatmap } from "./heatmap.js";
+import { drawStateSpace, problemAt } from "./statespace.js";
+import { drawMachine, explanationText } from "./machineview.js";
 import { showAnswer } from "./answer.js";
 import { PythonError, startPython } from "./python.js";
 import { Trainer } from "./trainer.js";
@@ -35,6 +37,8 @@ const state = {
   hiddenView: null,
   carryUnits: null,
   generalisation: [],
+  stateSpace: null,
+  explanation: null, // the machine read off the weights, when training last stopped
   frameIntervals: new Float64Array(FRAME_SAMPLES),
   frameCount: 0,
   lastFrameTime: null,
@@ -45,14 +49,15 @@ const state = {
   runBook: new RunBook(storage()),
   stale: new Set(), // views whose data changed since they were drawn: only those are redrawn
 };
-const VIEWS = ["status", "loss", "accuracy", "bits", "hidden"];
+const VIEWS = ["status", "loss", "accuracy", "bits", "hidden", "space", "machine"];
 
 const trainer = new Trainer({
   connect: () => startPython(showStage),
   views: () => [["panel"]],
-  slowViews: () => [["hidden_view", ...state.selected], ["carry_units"]],
-  stoppedViews: () => [["generalisation"]],
+  slowViews: () => [["hidden_view", ...state.selected], ["carry_units"], ["state_space", ...state.selected]],
+  stoppedViews: () => [["explain"], ["generalisation"], ["explain_wide"]],
   onData: show,
+  onFailure: (error) => fail(error),
 });
 
 function storage() {
@@ -87,8 +92,11 @@ function show(values, why) {
   if (values.hidden_view) state.hiddenView = values.hidden_view;
   if (values.carry_units) state.carryUnits = values.carry_units;
   if (values.generalisation) showGeneralisation(values.generalisation);
+  if (values.state_space) state.stateSpace = values.state_space;
+  if (values.explain) showExplanation(values.explain);
+  if (values.explain_wide && state.explanation) showExplanation({ ...state.explanation, agreement: [state.explanation.agreement[0], values.explain_wide] });
   if (why === "stopped" || trainer.phase === "error") keepRun();
-  for (const view of ["status", "bits", "hidden"]) state.stale.add(view);
+  for (const view of ["status", "bits", "hidden", "space"]) state.stale.add(view);
 }
 
 // -- runs kept to compare ---------------------------------------------------------------
@@ -186,6 +194,7 @@ function newSession({ config, notebook = null }) {
   state.exactSeries = new BoundedSeries(1024);
   state.perBitSeries = new BoundedSeries(1024);
   showGeneralisation([]);
+  showExplanation(null);
   hideError();
   for (const view of VIEWS) state.stale.add(view);
 }
@@ -201,6 +210,19 @@ function showGeneralisation(rows) {
       return tr;
     }),
   );
+}
+
+function showExplanation(explanation) {
+  state.explanation = explanation;
+  state.stale.add("machine");
+  const text = explanation && explanationText(explanation);
+  $("machine-verdict").textContent = text ? text.verdict : "";
+  $("machine-verdict").className = explanation ? (explanation.equivalent ? "verdict right" : "verdict wrong") : "verdict";
+  $("machine-faithful").textContent = text ? text.faithful : "";
+  $("chain-limit").textContent = text ? text.carry : "";
+  const counter = explanation && explanation.counterexample;
+  $("counterexample-ask").hidden = !counter;
+  if (counter) $("counterexample-ask").textContent = `Ask the network ${counter.a} + ${counter.b}`;
 }
 
 // -- the frame loop ------------------------------------------------------------------
@@ -229,6 +251,8 @@ function draw() {
   if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"));
   if (stale.has("bits")) drawBitView($("bit-view"), state.panel);
   if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits);
+  if (stale.has("space")) drawStateSpace($("state-space"), state.stateSpace);
+  if (stale.has("machine")) drawMachine($("machine-view"), state.explanation);
   stale.clear();
   const phase = trainer.phase;
   $("train-toggle").textContent = phase === "training" ? "Pause" : "Train";
@@ -254,7 +278,7 @@ async function reset() {
 
 async function select(a, b) {
   state.selected = [String(a), String(b)];
-  const values = await trainer.request([["hidden_view", ...state.selected]]);
+  const values = await trainer.request([["hidden_view", ...state.selected], ["state_space", ...state.selected]]);
   if (values) show(values, "select");
 }
 
@@ -316,6 +340,16 @@ function wireControls() {
     const row = state.panel[rowAt(event.offsetY)];
     if (row) select(row.a, row.b).catch(fail);
   });
+  $("state-space").addEventListener("click", (event) => {
+    const pair = problemAt($("state-space"), state.stateSpace, event.offsetX, event.offsetY);
+    if (pair >= 0) select(state.stateSpace.a[pair], state.stateSpace.b[pair]).catch(fail);
+  });
+  $("counterexample-ask").addEventListener("click", () => {
+    const { a, b } = state.explanation.counterexample;
+    $("ask-a").value = a;
+    $("ask-b").value = b;
+    ask().catch(fail);
+  });
   $("ask").addEventListener("submit", (event) => {
     event.preventDefault();
     ask().catch(fail);
@@ -369,6 +403,8 @@ window.rnnDemo = Object.freeze({
   timings: () => ({ ...state.timings }),
   hiddenView: () => state.hiddenView && { ...state.carryUnits, a: state.hiddenView.a, b: state.hiddenView.b },
   generalisation: () => state.generalisation.map((row) => ({ ...row })),
+  stateSpace: () => state.stateSpace && { ...state.stateSpace },
+  explanation: () => state.explanation && structuredClone(state.explanation),
   memory: () => ({
     jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
     wasmBytes: trainer.python.memory.wasmBytes,

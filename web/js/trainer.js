@@ -9,9 +9,11 @@ export const CHUNK_MS = 20;
 export const MAX_IN_FLIGHT = 2;
 const MAX_CHUNK = 10_000;
 // A step slower than this makes a standby worker worth having: a Reset or Load
-// can then end the busy worker instead of waiting for its step.
+// can then end the busy worker instead of waiting for its step. Only training
+// counts: views take a bounded time, shorter than booting another worker.
 export const SLOW_STEP_MS = 100;
-// How long a Reset or Load waits for the steps in flight before ending the worker.
+// How long a Reset or Load waits for the calls in flight before ending the worker,
+// when there is a standby to carry on in; without one, it waits for them.
 export const SWITCH_WAIT_MS = 150;
 // Views that cost more than a chunk refresh at most this often while training.
 export const SLOW_VIEWS_MS = 300;
@@ -27,10 +29,13 @@ const RATE_WINDOW_MS = 1000;
 export class Trainer {
   // connect(): a new worker client {ready, send, terminate}; views(): the calls that
   // redraw the weights' views every chunk; slowViews(): those refreshed every
-  // SLOW_VIEWS_MS and when training stops; stoppedViews(): those only when it stops;
-  // onData(values by method, why): the replies, for the page.
-  constructor({ connect, views = () => [], slowViews = () => [], stoppedViews = () => [], onData = () => {}, now }) {
+  // SLOW_VIEWS_MS and when training stops; stoppedViews(): those only when it stops,
+  // each sent on its own, in order, so that each view shows as soon as it is ready;
+  // onData(values by method, why): the replies, for the page; onFailure(error): a view that
+  // failed when no call of the page's was waiting for it, so that the page can say so.
+  constructor({ connect, views = () => [], slowViews = () => [], stoppedViews = () => [], onData = () => {}, onFailure, now }) {
     Object.assign(this, { connect, views, slowViews, stoppedViews, onData });
+    this.onFailure = onFailure ?? ((error) => console.error(error));
     this.now = now ?? (() => performance.now());
     this.python = connect();
     this.standby = null;
@@ -40,6 +45,7 @@ export class Trainer {
     this.inFlight = 0; // training chunks sent and not back
     this.outstanding = 0; // every request sent and not back
     this.sentAt = []; // when each of those was sent
+    this.chunksSentAt = []; // when each training chunk in flight was sent
     this.switching = false;
     this.stopping = false; // ending a busy worker for a Reset or Load
     this.stepsPerFrame = null; // null: as many as fit the frame
@@ -71,7 +77,7 @@ export class Trainer {
     this.generation += 1;
     const mine = this.generation;
     try {
-      if (this.outstanding > 0 && !(await this.drained(SWITCH_WAIT_MS))) await this.replaceWorker();
+      if (this.outstanding > 0 && !(await this.drainedOrStandby())) await this.replaceWorker();
       const stopped = method === "load" ? this.stoppedViews() : [];
       const calls = [[method, argument], ...this.views(), ...this.slowViews(), ...stopped];
       const results = await this.send(calls);
@@ -89,12 +95,14 @@ export class Trainer {
     }
   }
 
-  drained(timeoutMs) {
+  // True once nothing is in flight; false when SWITCH_WAIT_MS have passed and a
+  // standby worker (started meanwhile, if a step is slow) can take over.
+  drainedOrStandby() {
     return new Promise((resolve) => {
       const started = this.now();
       const check = () => {
         if (this.outstanding === 0) resolve(true);
-        else if (this.now() - started >= timeoutMs) resolve(false);
+        else if (this.standby && this.now() - started >= SWITCH_WAIT_MS) resolve(false);
         else setTimeout(check, 5);
       };
       check();
@@ -108,6 +116,7 @@ export class Trainer {
     this.standby = null;
     this.inFlight = this.outstanding = 0;
     this.sentAt = [];
+    this.chunksSentAt = [];
     this.warmUpMs = 0;
     this.stopping = true;
     try {
@@ -145,7 +154,7 @@ export class Trainer {
 
   // Called every animation frame.
   tick(now) {
-    const oldest = this.sentAt[0];
+    const oldest = this.chunksSentAt[0];
     if (!this.standby && oldest !== undefined && now - oldest > SLOW_STEP_MS) this.prepareStandby();
     const warming = this.warmUpMs < WARM_UP_MS && this.stepWork <= WARM_UP_MAX_WORK;
     // Small warm-up chunks, so that Train pressed meanwhile waits only a few milliseconds.
@@ -199,7 +208,9 @@ export class Trainer {
     const calls = [["train", steps, this.solvedAt === null], ...this.views(), ...(slow ? this.slowViews() : [])];
     const mine = this.generation;
     const run = this.run;
+    const python = this.python;
     this.inFlight += 1;
+    this.chunksSentAt.push(this.now());
     let results;
     try {
       results = await this.send(calls);
@@ -209,6 +220,7 @@ export class Trainer {
       results = [{ value: { step: this.step, losses: [], error: error.message, solved: false }, ms: 0 }];
     } finally {
       if (mine === this.generation) this.inFlight = Math.max(0, this.inFlight - 1);
+      if (python === this.python) this.chunksSentAt.shift();
     }
     if (results && mine === this.generation) this.apply(results, calls, run);
   }
@@ -262,10 +274,18 @@ export class Trainer {
     if (now > t0) this.stepsPerSecond = ((this.step - s0) * 1000) / (now - t0);
   }
 
+  // The slow views in one request ("stopped"), then each stopped view in its own ("view").
   async refreshSlowViews() {
-    const calls = [...this.slowViews(), ...this.stoppedViews()];
-    const values = calls.length ? await this.request(calls) : null;
-    if (values) this.onData(values, "stopped");
+    const requests = [[this.slowViews(), "stopped"], ...this.stoppedViews().map((call) => [[call], "view"])];
+    const replies = requests.filter(([calls]) => calls.length).map(async ([calls, why]) => {
+      const values = await this.request(calls);
+      if (values) this.onData(values, why);
+    });
+    try {
+      await Promise.all(replies);
+    } catch (error) {
+      this.onFailure(error);
+    }
   }
 
   // Calls outside the loop (ask, save, ...): their values by method name, or null

@@ -1,0 +1,148 @@
+// The machine the network became (rnnadd.page explain): its states as circles, each
+// transition an arrow labelled "a b / bit written", all inputs that share an arrow on it.
+
+import { fitCanvas } from "./linechart.js";
+
+const RADIUS = 24;
+const BEND = 36;
+const INK = "#1d2330";
+
+// A state is named after the carry only when the check has shown that the machine is addition.
+function stateNames(explanation) {
+  const names = [];
+  for (let s = 0; s < explanation.states; s += 1) names.push(explanation.equivalent ? `carry ${s}` : `s${s}`);
+  return names;
+}
+
+function arrows(explanation) {
+  const byEnds = new Map();
+  explanation.next.forEach((row, from) =>
+    row.forEach((to, symbol) => {
+      const key = `${from}>${to}`;
+      if (!byEnds.has(key)) byEnds.set(key, { from, to, labels: [] });
+      byEnds.get(key).labels.push(`${symbol >> 1}${symbol & 1}/${explanation.out[from][symbol]}`);
+    }),
+  );
+  return [...byEnds.values()];
+}
+
+function arrowHead(ctx, x, y, dx, dy) {
+  const length = Math.hypot(dx, dy) || 1;
+  const [ux, uy] = [dx / length, dy / length];
+  ctx.beginPath();
+  ctx.moveTo(x, y);
+  ctx.lineTo(x - 9 * ux + 4 * uy, y - 9 * uy - 4 * ux);
+  ctx.lineTo(x - 9 * ux - 4 * uy, y - 9 * uy + 4 * ux);
+  ctx.closePath();
+  ctx.fill();
+}
+
+function selfLoop(ctx, centre, node, label) {
+  // A loop on the side of the node away from the drawing's centre.
+  let [dx, dy] = [node.x - centre.x, node.y - centre.y];
+  const length = Math.hypot(dx, dy);
+  [dx, dy] = length ? [dx / length, dy / length] : [0, -1];
+  const loop = { x: node.x + dx * (RADIUS + 12), y: node.y + dy * (RADIUS + 12) };
+  ctx.beginPath();
+  ctx.arc(loop.x, loop.y, 14, 0, 2 * Math.PI);
+  ctx.stroke();
+  const end = { x: loop.x - dy * 14, y: loop.y + dx * 14 };
+  arrowHead(ctx, end.x, end.y, -dx, -dy);
+  ctx.textAlign = dx > 0.3 ? "left" : dx < -0.3 ? "right" : "center";
+  ctx.textBaseline = dy > 0.3 ? "top" : dy < -0.3 ? "bottom" : "middle";
+  ctx.fillText(label, loop.x + dx * 18, loop.y + dy * 18);
+}
+
+function link(ctx, from, to, label, bent) {
+  const [dx, dy] = [to.x - from.x, to.y - from.y];
+  const length = Math.hypot(dx, dy);
+  const [nx, ny] = [-dy / length, dx / length];
+  const bend = bent ? BEND : 0;
+  const control = { x: (from.x + to.x) / 2 + nx * bend, y: (from.y + to.y) / 2 + ny * bend };
+  const towards = (point, target) => {
+    const [ex, ey] = [target.x - point.x, target.y - point.y];
+    const size = Math.hypot(ex, ey) || 1;
+    return { x: point.x + (ex / size) * RADIUS, y: point.y + (ey / size) * RADIUS };
+  };
+  const start = towards(from, control);
+  const end = towards(to, control);
+  ctx.beginPath();
+  ctx.moveTo(start.x, start.y);
+  ctx.quadraticCurveTo(control.x, control.y, end.x, end.y);
+  ctx.stroke();
+  arrowHead(ctx, end.x, end.y, end.x - control.x, end.y - control.y);
+  const middle = { x: 0.25 * start.x + 0.5 * control.x + 0.25 * end.x, y: 0.25 * start.y + 0.5 * control.y + 0.25 * end.y };
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  ctx.fillText(label, middle.x + nx * 12, middle.y + ny * 12);
+}
+
+export function drawMachine(canvas, explanation) {
+  const { ctx, width, height } = fitCanvas(canvas);
+  ctx.font = "12px system-ui, sans-serif";
+  ctx.fillStyle = "#5d6677";
+  if (!explanation) {
+    ctx.textAlign = "center";
+    ctx.fillText("Read off the weights when training stops", width / 2, height / 2);
+    return;
+  }
+  const count = explanation.states;
+  const centre = { x: width / 2, y: height / 2 + 6 };
+  const ring = count === 1 ? 0 : Math.min(width / 2 - 110, height / 2 - 60);
+  const nodes = Array.from({ length: count }, (_, s) => {
+    const angle = Math.PI + (2 * Math.PI * s) / count;
+    return { x: centre.x + ring * Math.cos(angle), y: centre.y + ring * Math.sin(angle) };
+  });
+  const all = arrows(explanation);
+  const ends = new Set(all.map(({ from, to }) => `${from}>${to}`));
+  ctx.strokeStyle = INK;
+  ctx.fillStyle = INK;
+  ctx.lineWidth = 1.3;
+  for (const { from, to, labels } of all) {
+    const label = labels.join("  ");
+    if (from === to) selfLoop(ctx, centre, nodes[from], label);
+    else link(ctx, nodes[from], nodes[to], label, ends.has(`${to}>${from}`));
+  }
+  // The start: an arrow into state 0 from below.
+  const first = nodes[0];
+  ctx.beginPath();
+  ctx.moveTo(first.x, first.y + RADIUS + 26);
+  ctx.lineTo(first.x, first.y + RADIUS + 2);
+  ctx.stroke();
+  arrowHead(ctx, first.x, first.y + RADIUS, 0, -1);
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  ctx.fillText("start", first.x, first.y + RADIUS + 28);
+  const names = stateNames(explanation);
+  nodes.forEach((node, s) => {
+    ctx.beginPath();
+    ctx.arc(node.x, node.y, RADIUS, 0, 2 * Math.PI);
+    ctx.fillStyle = "#fff";
+    ctx.fill();
+    ctx.stroke();
+    ctx.fillStyle = INK;
+    ctx.textBaseline = "middle";
+    ctx.fillText(names[s], node.x, node.y);
+  });
+}
+
+const percent = (share) => `${(share * 100).toFixed(share === 1 || share === 0 ? 0 : 2)}%`;
+
+// What the checks established, in words: the verdict, how far the network follows the
+// machine, and the longest carry chain it survives.
+export function explanationText(explanation) {
+  const [trained, wide] = explanation.agreement;
+  const counter = explanation.counterexample;
+  const verdict = counter
+    ? `Not binary addition: the shortest input on which this machine differs from addition is ${counter.a} + ${counter.b} (bit ${counter.steps - 1}).`
+    : "This machine is binary addition, exactly: checked against the adder on every input of every length.";
+  const sample = trained.exhaustive ? `all ${trained.pairs.toLocaleString("en")} ${trained.bits}-bit sums` : `${trained.pairs.toLocaleString("en")} random ${trained.bits}-bit sums`;
+  const read = `Read from ${explanation.groups} kinds of hidden state (states from which the network writes the same bits over the next two steps, whatever the inputs); ${percent(explanation.determinism)} of the network's steps follow the kinds' transitions.`;
+  const onTrained = `The network writes this machine's bits on ${percent(trained.sums)} of ${sample}`;
+  const onWide = wide ? ` and on ${percent(wide.sums)} of ${wide.pairs.toLocaleString("en")} random ${wide.bits}-bit sums` : "; checking random 64-bit sums\u2026";
+  const faithful = `${read} ${onTrained}${onWide}${!wide ? "" : trained.sums === 1 && wide.sums === 1 ? "." : ": the machine describes the network only that far."}`;
+  const chains = explanation.chains;
+  let carry = `Carries through chains of up to ${chains.longest} bits in 64-bit sums (${chains.sums} tested)`;
+  carry += chains.failing ? `; first miss: ${chains.failing.a} + ${chains.failing.b}, a chain of ${chains.failing.run}.` : ", the longest there are.";
+  return { verdict, faithful, carry };
+}

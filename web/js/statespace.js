@@ -1,0 +1,74 @@
+// The state space: every hidden state of fixed problems, every step, on the two
+// directions in which the states vary most (rnnadd.page state_space), coloured by
+// the true carry after that step. The selected problem's path is drawn through them.
+
+import { fitCanvas } from "./linechart.js";
+
+// Blue and orange: apart under the common colour-vision deficiencies.
+export const CARRY_COLORS = ["rgba(43, 108, 176, 0.55)", "rgba(221, 107, 32, 0.55)"];
+const PAD = { left: 10, right: 10, top: 26, bottom: 22 };
+const HIT_PX = 8;
+
+function scales(space, width, height) {
+  const span = (values) => {
+    let low = Infinity;
+    let high = -Infinity;
+    for (const v of values) {
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+    }
+    return [low, high - low || 1];
+  };
+  const [xLow, xSpan] = span([...space.x, ...space.path.x]);
+  const [yLow, ySpan] = span([...space.y, ...space.path.y]);
+  return {
+    toX: (v) => PAD.left + ((v - xLow) / xSpan) * (width - PAD.left - PAD.right),
+    toY: (v) => height - PAD.bottom - ((v - yLow) / ySpan) * (height - PAD.top - PAD.bottom),
+  };
+}
+
+// The index of the problem whose state is nearest (x, y) in CSS pixels, or -1.
+export function problemAt(canvas, space, x, y) {
+  if (!space) return -1;
+  const { toX, toY } = scales(space, canvas.clientWidth, canvas.clientHeight);
+  let best = -1;
+  let bestDistance = HIT_PX * HIT_PX;
+  for (let i = 0; i < space.x.length; i += 1) {
+    const distance = (toX(space.x[i]) - x) ** 2 + (toY(space.y[i]) - y) ** 2;
+    if (distance < bestDistance) [best, bestDistance] = [i, distance];
+  }
+  return best < 0 ? -1 : best % space.a.length;
+}
+
+export function drawStateSpace(canvas, space) {
+  const { ctx, width, height } = fitCanvas(canvas);
+  if (!space) return;
+  const { toX, toY } = scales(space, width, height);
+  for (let i = 0; i < space.x.length; i += 1) {
+    ctx.fillStyle = CARRY_COLORS[space.carry[i]];
+    ctx.fillRect(toX(space.x[i]) - 1.5, toY(space.y[i]) - 1.5, 3, 3);
+  }
+  // The selected problem's path, step by step, ringed at its last state.
+  const path = space.path;
+  ctx.strokeStyle = "#1d2330";
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  path.x.forEach((x, t) => (t === 0 ? ctx.moveTo(toX(x), toY(path.y[t])) : ctx.lineTo(toX(x), toY(path.y[t]))));
+  ctx.stroke();
+  const last = path.x.length - 1;
+  ctx.beginPath();
+  ctx.arc(toX(path.x[last]), toY(path.y[last]), 4, 0, 2 * Math.PI);
+  ctx.stroke();
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textBaseline = "top";
+  ctx.textAlign = "left";
+  ctx.fillStyle = "#5d6677";
+  const percent = (share) => `${Math.round(share * 100)}%`;
+  ctx.fillText(`\u2192 first component, ${percent(space.explained[0])} of the variance`, PAD.left, height - PAD.bottom + 6);
+  ctx.fillText(`\u2191 second, ${percent(space.explained[1])}; path: ${path.a} + ${path.b}`, PAD.left, 4);
+  ctx.textAlign = "right";
+  ctx.fillStyle = CARRY_COLORS[1].replace("0.55", "1");
+  ctx.fillText("\u25a0 carry 1", width - PAD.right, 4);
+  ctx.fillStyle = CARRY_COLORS[0].replace("0.55", "1");
+  ctx.fillText("\u25a0 carry 0", width - PAD.right - 62, 4);
+}
