@@ -246,3 +246,31 @@ test("a Reset while views compute waits for them, and no standby worker starts f
   create.resolve([{ value: { config: { seed: 3 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
   assert.deepEqual((await reset).config, { seed: 3 });
 });
+
+// Answers the oldest unanswered request that starts with `method`; false when there is none.
+function answer(worker, method, results) {
+  const request = worker.requests.find((r) => r.calls[0][0] === method && !r.answered);
+  if (!request) return false;
+  request.answered = true;
+  request.resolve(results);
+  return true;
+}
+
+test("stops in quick succession refresh the views at most twice", async () => {
+  const setup = setUp();
+  setup.trainer.stoppedViews = () => [["explain"]];
+  const { trainer, workers } = await started(setup);
+  const asked = () => workers[0].requests.filter((r) => r.calls[0][0] === "explain").length;
+  for (let press = 0; press < 5; press += 1) {
+    trainer.stepOnce();
+    answer(workers[0], "train", [trained(press + 1, 1), { value: [], ms: 0 }]);
+    await flush();
+  }
+  assert.equal(asked(), 1); // the first stop's, in flight; the other four wait as one
+  assert.ok(answer(workers[0], "explain", [{ value: { states: 9 }, ms: 500 }]));
+  await flush();
+  assert.equal(asked(), 2);
+  assert.ok(answer(workers[0], "explain", [{ value: { states: 2 }, ms: 500 }]));
+  await flush();
+  assert.equal(asked(), 2); // nothing more: the views now show the last step
+});

@@ -4,6 +4,9 @@
 import { fitCanvas } from "./linechart.js";
 
 const RADIUS = 24;
+// Beyond this many states, arrows and labels would cover each other: the states are drawn
+// small and unlabelled, with a line that says so.
+const MAX_LABELLED = 6;
 const BEND = 36;
 const INK = "#1d2330";
 
@@ -87,6 +90,10 @@ export function drawMachine(canvas, explanation) {
     return;
   }
   const count = explanation.states;
+  if (count > MAX_LABELLED) {
+    drawTangle(ctx, explanation, width, height);
+    return;
+  }
   const centre = { x: width / 2, y: height / 2 + 6 };
   const ring = count === 1 ? 0 : Math.min(width / 2 - 110, height / 2 - 60);
   const nodes = Array.from({ length: count }, (_, s) => {
@@ -145,4 +152,39 @@ export function explanationText(explanation) {
   let carry = `Carries through chains of up to ${chains.longest} bits in 64-bit sums (${chains.sums} tested)`;
   carry += chains.failing ? `; first miss: ${chains.failing.a} + ${chains.failing.b}, a chain of ${chains.failing.run}.` : ", the longest there are.";
   return { verdict, faithful, carry };
+}
+
+// Many states: small dots on a ring, a faint line for each transition, no labels.
+function drawTangle(ctx, explanation, width, height) {
+  const count = explanation.states;
+  const centre = { x: width / 2, y: height / 2 + 10 };
+  const ring = Math.min(width, height) / 2 - 30;
+  const at = (s) => ({
+    x: centre.x + ring * Math.cos(Math.PI + (2 * Math.PI * s) / count),
+    y: centre.y + ring * Math.sin(Math.PI + (2 * Math.PI * s) / count),
+  });
+  ctx.strokeStyle = "rgba(29, 35, 48, 0.18)";
+  ctx.lineWidth = 1;
+  explanation.next.forEach((row, from) =>
+    row.forEach((to) => {
+      const [a, b] = [at(from), at(to)];
+      ctx.beginPath();
+      ctx.moveTo(a.x, a.y);
+      ctx.quadraticCurveTo(centre.x, centre.y, b.x, b.y);
+      ctx.stroke();
+    }),
+  );
+  for (let s = 0; s < count; s += 1) {
+    const { x, y } = at(s);
+    ctx.beginPath();
+    ctx.arc(x, y, s === 0 ? 6 : 4, 0, 2 * Math.PI);
+    ctx.fillStyle = s === 0 ? INK : "#fff";
+    ctx.fill();
+    ctx.strokeStyle = INK;
+    ctx.stroke();
+  }
+  ctx.fillStyle = "#5d6677";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  ctx.fillText(`${count} states, too many to label (filled: the start). As the network learns, they merge.`, width / 2, 4);
 }

@@ -47,6 +47,8 @@ export class Trainer {
     this.sentAt = []; // when each of those was sent
     this.chunksSentAt = []; // when each training chunk in flight was sent
     this.switching = false;
+    this.refreshing = false; // views being refreshed after a stop
+    this.refreshAgain = false; // and another stop since they were asked for
     this.stopping = false; // ending a busy worker for a Reset or Load
     this.stepsPerFrame = null; // null: as many as fit the frame
     this.error = null;
@@ -274,8 +276,26 @@ export class Trainer {
     if (now > t0) this.stepsPerSecond = ((this.step - s0) * 1000) / (now - t0);
   }
 
-  // The slow views in one request ("stopped"), then each stopped view in its own ("view").
+  // At most one refresh waits behind the one in flight: pressing One step ten times
+  // costs two refreshes, not ten, and answers to other calls do not queue behind them.
   async refreshSlowViews() {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    try {
+      do {
+        this.refreshAgain = false;
+        await this.refreshOnce();
+      } while (this.refreshAgain);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  // The slow views in one request ("stopped"), then each stopped view in its own ("view").
+  async refreshOnce() {
     const requests = [[this.slowViews(), "stopped"], ...this.stoppedViews().map((call) => [[call], "view"])];
     const replies = requests.filter(([calls]) => calls.length).map(async ([calls, why]) => {
       const values = await this.request(calls);
