@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("b", help=f"0 to {encoding.MAX_OPERAND}")
     add.add_argument("--weights", type=Path, required=True, help="a JSON file written by train --save")
     add.add_argument("--bits", type=int, help="width to add at (default: the trained width, wider if needed)")
+    add.add_argument("--at-step", type=int, help="answer as the network did at this step, one the file's timeline kept")
 
     explain = commands.add_parser("explain", help="read the machine a trained network became, and check it")
     explain.add_argument("--weights", type=Path, required=True, help="a JSON file written by train --save")
@@ -363,10 +364,12 @@ def log_run(path: Path, session: Session, losses, exact, solved_at, solve_ms, di
 def add(args: argparse.Namespace, out: TextIO) -> int:
     a, b = encoding.parse_operand("a", args.a), encoding.parse_operand("b", args.b)
     session = load_session(args.weights)
-    answer = session.ask(a, b, None if args.bits is None else encoding.check_bits(args.bits))
+    at = None if args.at_step is None else _kept_step(session, args.at_step)
+    answer = session.ask(a, b, None if args.bits is None else encoding.check_bits(args.bits), at=at)
     truth = a + b
     bit_text = "".join(str(int(p > 0.5)) for p in answer.probs[::-1])
-    out.write(f"{a} + {b}\n")
+    when = "" if at is None else f", as the network was at step {at} of {session.step_count}"
+    out.write(f"{a} + {b}{when}\n")
     out.write(f"network: {bit_text} = {answer.answer}\n")
     out.write(f"true:    {truth:0{answer.bits}b} = {truth}  {'right' if answer.right else 'WRONG'}\n")
     out.write(f"probabilities, most significant bit first: {' '.join(f'{p:.2f}' for p in answer.probs[::-1])}\n")
@@ -416,6 +419,15 @@ def explanation_lines(found: dict) -> list[str]:
         limit += f"; first miss: {failing['a']} + {failing['b']} (a chain of {failing['run']})"
     lines.append(limit)
     return lines
+
+
+def _kept_step(session: Session, step: int) -> int:
+    if step != session.step_count and step not in session.timeline.steps:
+        kept = session.timeline.describe()
+        if session.step_count not in session.timeline.steps:
+            kept += f"; or {session.step_count}, where it stopped"
+        raise ValueError(f"--at-step must be a step the session's timeline kept ({kept}), got {step}")
+    return step
 
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import cells, encoding, evaluation, machine, model, notebook, statespace
+from . import cells, encoding, evaluation, machine, model, notebook, statespace, timeline
 from .session import Config, DivergenceError, Session, largest_snapshot_bytes
 
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
@@ -148,20 +148,24 @@ class Trainer:
             "batchPerBit": per_bit,
             "batchExact": exact,
             "solved": until_solved and losses.size < steps and error is None,
+            "kept": session.timeline.steps,
         }
 
-    def panel(self) -> list[dict]:
+    # Every view below shows the weights of step `at`, one the timeline kept (None: now), so that
+    # the page can look back through training without touching the session.
+
+    def panel(self, at: int | None = None) -> list[dict]:
         """Target bits and output probabilities for the panel's problems, in one forward pass."""
         config = self.session.config
         a, b = (np.array(column, dtype=np.uint64) for column in zip(*self.problems, strict=True))
         inputs, targets = encoding.encode_pairs(a, b, config.bits)
-        probs = model.forward(self.session.params, inputs, config.activation).probs
+        probs = model.forward(self.session.weights_at(at), inputs, config.activation).probs
         return [
             {"a": str(a[i]), "b": str(b[i]), "target": targets[:, i].tolist(), "probs": probs[:, i].tolist()}
             for i in range(len(self.problems))
         ]
 
-    def hidden_view(self, a_text: str, b_text: str) -> dict:
+    def hidden_view(self, a_text: str, b_text: str, at: int | None = None) -> dict:
         """Every hidden unit over the time steps of a + b, beside its carries."""
         config = self.session.config
         a, b = self._operands(a_text, b_text)
@@ -171,55 +175,58 @@ class Trainer:
         return {
             "a": str(a),
             "b": str(b),
-            "states": self.session.hidden_states(a, b, bits).tolist(),
+            "states": self.session.hidden_states(a, b, bits, at).tolist(),
             "carry": evaluation.carries(inputs, targets)[:, 0].tolist(),
             "low": low,
             "high": high,
         }
 
-    def carry_units(self) -> dict:
+    def carry_units(self, at: int | None = None) -> dict:
         """How closely each unit follows the carry over a seeded sample, and the units that follow it most."""
         config = self.session.config
         pairs = evaluation.sample_size(CORRELATION_PAIRS, config.hidden)
-        correlations = evaluation.carry_correlations(
-            self.session.params, config.activation, config.bits, pairs, SAMPLE_SEED
-        )
+        weights = self.session.weights_at(at)
+        correlations = evaluation.carry_correlations(weights, config.activation, config.bits, pairs, SAMPLE_SEED)
         strongest = np.abs(correlations).max()
         marked = [int(u) for u in np.argsort(-np.abs(correlations))[:3] if abs(correlations[u]) >= 0.9 * strongest]
         return {"correlations": correlations.tolist(), "carryUnits": marked if strongest > 0 else []}
 
-    def generalisation(self) -> list[dict]:
+    def generalisation(self, at: int | None = None) -> list[dict]:
         """The same weights on wider numbers: exact-match on seeded samples at 2N, 4N and 64 bits."""
         rows = []
         pairs = evaluation.sample_size(GENERALISATION_PAIRS, self.session.config.hidden)
         for bits in evaluation.wider_widths(self.session.config.bits):
-            accuracy = self.session.evaluate(bits=bits, sample=pairs, seed=SAMPLE_SEED)
+            accuracy = self.session.evaluate(bits=bits, sample=pairs, seed=SAMPLE_SEED, at=at)
             rows.append({"bits": bits, "exact": accuracy.exact_match, "pairs": accuracy.pairs})
         return rows
 
-    def state_space(self, a_text: str, b_text: str) -> dict:
+    def state_space(self, a_text: str, b_text: str, at: int | None = None) -> dict:
         """Seeded problems' hidden states on their first two principal components, with the carry,
         and the path of a + b through them."""
         c = self.session.config
         selected = self._operands(a_text, b_text)
-        return statespace.state_space(self.session.params, c.activation, c.bits, SAMPLE_SEED, selected)
+        return statespace.state_space(self.session.weights_at(at), c.activation, c.bits, SAMPLE_SEED, selected)
 
-    def explain(self) -> dict:
+    def explain(self, at: int | None = None) -> dict:
         """The machine the weights became, whether it is binary addition, how faithful it is at
         the training width, and the longest carry chain they survive (rnnadd.machine;
         `rnnadd explain` prints the same, with the 64-bit agreement that `explain_wide` adds)."""
         c = self.session.config
-        found = machine.explain(self.session.params, c.activation, c.bits, wide=False)
-        self.explained = (self.session.step_count, found.extraction.machine)
+        found = machine.explain(self.session.weights_at(at), c.activation, c.bits, wide=False)
+        self.explained = (self._step(at), found.extraction.machine)
         return found.to_dict()
 
-    def explain_wide(self) -> dict:
+    def explain_wide(self, at: int | None = None) -> dict:
         """How often the network writes the bits of the machine `explain` read, on random 64-bit sums."""
         c = self.session.config
+        weights = self.session.weights_at(at)
         step, read = self.explained or (None, None)
-        if step != self.session.step_count:
-            read = machine.extract(self.session.params, c.activation, c.bits).machine
-        return machine.agreement(read, self.session.params, c.activation, encoding.MAX_BITS).to_dict()
+        if step != self._step(at):
+            read = machine.extract(weights, c.activation, c.bits).machine
+        return machine.agreement(read, weights, c.activation, encoding.MAX_BITS).to_dict()
+
+    def _step(self, at: int | None) -> int:
+        return self.session.step_count if at is None else at
 
     @staticmethod
     def _operands(a_text: str, b_text: str) -> tuple[int, int]:
@@ -227,9 +234,9 @@ class Trainer:
         encoding.check_operands(a, b, encoding.MAX_BITS)
         return a, b
 
-    def ask(self, a_text: str, b_text: str) -> dict:
+    def ask(self, a_text: str, b_text: str, at: int | None = None) -> dict:
         """The network's answer for a + b. Operands come as decimal strings: JS numbers stop at 2^53."""
-        answer = self.session.ask(*self._operands(a_text, b_text))
+        answer = self.session.ask(*self._operands(a_text, b_text), at=at)
         return {
             "a": str(answer.a),
             "b": str(answer.b),
@@ -268,6 +275,7 @@ class NotebookTrainer(Trainer):
 
     def __init__(self, fixes: notebook.Fixes, config: Config) -> None:
         super().__init__(Session(config))
+        self.session.timeline = timeline.Timeline(self.session.params.flat.size)  # from the replay's own start
         self.fixes = fixes
         np.random.seed(config.seed)  # the notebook draws from NumPy's global generator
         self.replay = notebook.NotebookRnn(fixes)
@@ -276,6 +284,7 @@ class NotebookTrainer(Trainer):
     def _copy_weights(self) -> None:
         self.replay.copy_into(self.session.params)
         self.session.step_count = self.replay.epoch
+        self.session.timeline.offer(self.replay.epoch, self.session.params.flat)
 
     def summary(self) -> dict:
         fixed = [name for name in notebook.FIXES if getattr(self.fixes, name)]
@@ -309,4 +318,5 @@ class NotebookTrainer(Trainer):
             "batchPerBit": bits_right / (trained * notebook.DIGITS) if trained else None,
             "batchExact": sums_right / trained if trained else None,
             "solved": bool(until_solved and error is None and (solved_already or (trained and self.session.solved()))),
+            "kept": self.session.timeline.steps,
         }

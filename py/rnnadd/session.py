@@ -14,13 +14,13 @@ from typing import ClassVar
 
 import numpy as np
 
-from . import encoding, evaluation, model, optim
+from . import encoding, evaluation, model, optim, timeline
 from .activations import ACTIVATIONS
 from .cells import CELLS, label
 
 SNAPSHOT_FORMAT = "rnnadd-session"
 SNAPSHOT_VERSION = 1
-SNAPSHOT_FIELDS = frozenset({"format", "version", "config", "step", "params", "optimizer", "rng"})
+SNAPSHOT_FIELDS = frozenset({"format", "version", "config", "step", "params", "optimizer", "rng", "timeline"})
 MAX_STEPS_PER_CALL = 1_000_000
 COUNTEREXAMPLES = 64
 BATCH_CHUNK_FLOATS = 2**18
@@ -156,12 +156,13 @@ class DivergenceError(FloatingPointError):
 def largest_snapshot_bytes() -> int:
     """More than the JSON text of any session a valid configuration can save.
 
-    Its weights and Adam's two moments, each number written in at most 24
-    characters and a separator: files larger than this are not sessions.
+    Its weights and Adam's two moments, and the timeline's kept weights, each
+    number written in at most 24 characters and a separator: files larger than
+    this are not sessions.
     """
     hidden = Config.RANGES["hidden"][1]
     numbers = max(sum(math.prod(shape) for shape in model.param_shapes(hidden, cell).values()) for cell in CELLS)
-    return 3 * numbers * (24 + 2) + 4096
+    return (3 * numbers + timeline.SAVED_FLOATS) * (24 + 2) + 4096
 
 
 _SOLVED = "solved"  # why a step was not taken with until_solved
@@ -179,6 +180,9 @@ class Session:
         self.grads = model.Params(config.hidden, cell=config.cell)
         self.optimizer_state = optim.initial_state(config.optimizer, self.params.flat.size)
         self.step_count = 0
+        # The weights as they were at chosen steps, to look back through (timeline.py).
+        self.timeline = timeline.Timeline(self.params.flat.size)
+        self.timeline.offer(0, self.params.flat)
         self.last_batch_accuracy: tuple[float, float] | None = None
         self._solved: tuple[int, bool] | None = None  # (step, answer): weights change only by stepping
         # Pairs it got wrong when last asked: near a solution, the likeliest to be wrong again.
@@ -252,15 +256,23 @@ class Session:
         self.params.flat += update
         self.optimizer_state = new_state
         self.step_count += 1
+        self.timeline.offer(self.step_count, self.params.flat)
         return loss, None
 
     # -- evaluation -------------------------------------------------------
 
+    def weights_at(self, step: int | None = None) -> model.Params:
+        """The weights now (step None or the current step), or as the timeline kept them at `step`."""
+        if step is None or step == self.step_count:
+            return self.params
+        return model.Params(self.config.hidden, self.timeline.at(step), self.config.cell)
+
     def evaluate(
-        self, bits: int | None = None, sample: int = evaluation.SOLVED_SAMPLE, seed: int = 0
+        self, bits: int | None = None, sample: int = evaluation.SOLVED_SAMPLE, seed: int = 0, at: int | None = None
     ) -> evaluation.Accuracy:
         """Accuracy at `bits` (default: the trained width); wider tests length generalisation."""
-        return evaluation.evaluate(self.params, self.config.activation, bits or self.config.bits, sample, seed)
+        weights = self.weights_at(at)
+        return evaluation.evaluate(weights, self.config.activation, bits or self.config.bits, sample, seed)
 
     def solved(self) -> bool:
         """Every pair right at the trained width (see evaluation.wrong_pairs); asked twice, computed once."""
@@ -271,27 +283,28 @@ class Session:
             self._solved = (self.step_count, not wrong)
         return self._solved[1]
 
-    def ask(self, a: int, b: int, bits: int | None = None) -> "Answer":
-        """The network's answer for a + b, at `bits` (default: the trained width, or as wide as the sum needs)."""
+    def ask(self, a: int, b: int, bits: int | None = None, at: int | None = None) -> "Answer":
+        """The network's answer for a + b, at `bits` (default: the trained width, or as wide as the
+        sum needs), with the weights of step `at` (default: now)."""
         if bits is None:
             encoding.check_operands(a, b, encoding.MAX_BITS)
             bits = max(self.config.bits, (a + b).bit_length())
-        probs = self.probabilities(a, b, bits)
+        probs = self.probabilities(a, b, bits, at)
         return Answer(a, b, bits, probs, encoding.bits_to_int(encoding.probs_to_bits(probs)))
 
-    def _single(self, a: int, b: int, bits: int | None) -> model.Trace:
+    def _single(self, a: int, b: int, bits: int | None, at: int | None) -> model.Trace:
         width = self.config.bits if bits is None else encoding.check_bits(bits)
         encoding.check_operands(a, b, width)
         inputs, _ = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), width)
-        return model.forward(self.params, inputs, self.config.activation)
+        return model.forward(self.weights_at(at), inputs, self.config.activation)
 
-    def probabilities(self, a: int, b: int, bits: int | None = None) -> np.ndarray:
+    def probabilities(self, a: int, b: int, bits: int | None = None, at: int | None = None) -> np.ndarray:
         """The network's probability for each bit of a + b, least significant first."""
-        return self._single(a, b, bits).probs[:, 0]
+        return self._single(a, b, bits, at).probs[:, 0]
 
-    def hidden_states(self, a: int, b: int, bits: int | None = None) -> np.ndarray:
+    def hidden_states(self, a: int, b: int, bits: int | None = None, at: int | None = None) -> np.ndarray:
         """Hidden activations (T, H) while the network adds a and b."""
-        return self._single(a, b, bits).hidden[1:, 0, :]
+        return self._single(a, b, bits, at).hidden[1:, 0, :]
 
     # -- snapshots --------------------------------------------------------
 
@@ -304,6 +317,7 @@ class Session:
             "config": self.config.to_dict(),
             "step": self.step_count,
             "params": self.params.flat.tolist(),
+            "timeline": self.timeline.to_json(),
             "optimizer": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in state.items()},
             # 128-bit integers as strings: JSON readers in browsers keep only 53 bits.
             "rng": {
@@ -355,6 +369,8 @@ class Session:
             if (session.optimizer_state["v"] < 0).any():
                 raise ValueError("snapshot.optimizer.v must hold only numbers >= 0 (Adam's second moments)")
         session.rng.bit_generator.state = _rng_state(snapshot.get("rng"))
+        if "timeline" in snapshot:
+            session.timeline = _timeline(snapshot["timeline"], size, session.step_count)
         return session
 
 
@@ -368,6 +384,24 @@ def _finite_vector(field: str, values, size: int) -> np.ndarray:
     if not np.isfinite(vector).all():
         raise ValueError(f"{field} must hold only finite numbers")
     return vector
+
+
+def _timeline(kept, size: int, last_step: int) -> timeline.Timeline:
+    """The optional kept weights of a snapshot (older files have none: the seeded step 0 stays)."""
+    if not isinstance(kept, dict) or set(kept) != {"steps", "params"}:
+        raise ValueError("snapshot.timeline must be an object with steps and params")
+    steps, weights = kept["steps"], kept["params"]
+    if not isinstance(steps, list) or not isinstance(weights, list) or len(steps) != len(weights):
+        raise ValueError("snapshot.timeline.steps and snapshot.timeline.params must be lists of one length")
+    restored = timeline.Timeline(size)
+    if len(steps) > restored.capacity:
+        raise ValueError(f"snapshot.timeline must keep at most {restored.capacity} steps, got {len(steps)}")
+    for i, (step, flat) in enumerate(zip(steps, weights, strict=True)):
+        low = restored.steps[-1] + 1 if restored.steps else 0
+        step = _check_int(f"snapshot.timeline.steps[{i}]", step, low, last_step)
+        restored.steps.append(step)
+        restored.weights.append(_finite_vector(f"snapshot.timeline.params[{i}]", flat, size))
+    return restored
 
 
 def _rng_state(rng) -> dict:
