@@ -125,7 +125,7 @@ def test_the_pages_replay_is_the_notebooks_and_its_views_read_its_weights():
     assert result["losses"] == [epoch.error for epoch in epochs] and result["step"] == 300
     np.testing.assert_array_equal(trainer.session.params.w_hh, port.w_hh)
     assert trainer.summary()["notebook"] == ["biases"] and trainer.summary()["config"]["activation"] == "sigmoid"
-    assert len(trainer.panel()[0]["probs"]) == 8
+    assert len(trainer.panel()["rows"][0]["probs"]) == 8
     with pytest.raises(ValueError, match="fix must name some of output_gradient, derivatives, biases"):
         page.create_notebook(["everything"], 0)
 

@@ -32,7 +32,8 @@ def test_train_reports_losses_and_batch_accuracy_and_views_read_the_weights():
     assert result["step"] == 7 and len(result["losses"]) == 7 and result["error"] is None
     assert 0 <= result["batchExact"] <= 1 and 0 <= result["batchPerBit"] <= 1
     panel = trainer.panel()
-    assert [(row["a"], row["b"]) for row in panel[:4]] == [("5", "5"), ("10", "2"), ("50", "3"), ("4", "9")]
+    assert panel["step"] == 7 and trainer.panel(at=3)["step"] == 3
+    assert [(row["a"], row["b"]) for row in panel["rows"][:4]] == [("5", "5"), ("10", "2"), ("50", "3"), ("4", "9")]
     view = trainer.hidden_view("5", "5")
     assert (view["a"], view["b"]) == ("5", "5")
     assert np.array(view["states"]).shape == (8, 16) and (view["low"], view["high"]) == (-1.0, 1.0)

@@ -115,7 +115,12 @@ class Trainer:
         """What the page needs of a session it has just made or loaded, with a step's multiply-adds."""
         c = self.session.config
         work = 3 * c.batch_size * c.bits * c.hidden * (c.hidden + 2) * cells.CELLS[c.cell].GATES
-        return {"config": self.config(), "step": self.session.step_count, "stepWork": work}
+        return {
+            "config": self.config(),
+            "step": self.session.step_count,
+            "stepWork": work,
+            "kept": self.session.timeline.steps,
+        }
 
     def save(self) -> str:
         """The whole session as JSON: the format `rnnadd train --save` writes and --load reads."""
@@ -154,16 +159,18 @@ class Trainer:
     # Every view below shows the weights of step `at`, one the timeline kept (None: now), so that
     # the page can look back through training without touching the session.
 
-    def panel(self, at: int | None = None) -> list[dict]:
-        """Target bits and output probabilities for the panel's problems, in one forward pass."""
+    def panel(self, at: int | None = None) -> dict:
+        """Target bits and output probabilities for the panel's problems, in one forward pass,
+        with the step whose weights wrote them."""
         config = self.session.config
         a, b = (np.array(column, dtype=np.uint64) for column in zip(*self.problems, strict=True))
         inputs, targets = encoding.encode_pairs(a, b, config.bits)
         probs = model.forward(self.session.weights_at(at), inputs, config.activation).probs
-        return [
+        rows = [
             {"a": str(a[i]), "b": str(b[i]), "target": targets[:, i].tolist(), "probs": probs[:, i].tolist()}
             for i in range(len(self.problems))
         ]
+        return {"step": self._step(at), "rows": rows}
 
     def hidden_view(self, a_text: str, b_text: str, at: int | None = None) -> dict:
         """Every hidden unit over the time steps of a + b, beside its carries."""

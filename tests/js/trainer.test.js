@@ -274,3 +274,25 @@ test("stops in quick succession refresh the views at most twice", async () => {
   await flush();
   assert.equal(asked(), 2); // nothing more: the views now show the last step
 });
+
+test("a link's step is trained to exactly, past solved, and the run stops there", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.playTo(25);
+  const first = workers[0].requests.shift();
+  assert.deepEqual(first.calls[0], ["train", 1, false]); // not stopping at solved
+  first.resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 0 }]);
+  await flush();
+  let step = 1;
+  for (let frame = 1; frame < 50 && trainer.phase === "training"; frame += 1) {
+    trainer.tick(frame * 16);
+    const chunk = workers[0].requests.find((r) => r.calls[0][0] === "train" && !r.answered);
+    if (!chunk) continue;
+    chunk.answered = true;
+    assert.ok(step + chunk.calls[0][1] <= 25, `${step} + ${chunk.calls[0][1]}`);
+    step += chunk.calls[0][1];
+    chunk.resolve([{ ...trained(step, chunk.calls[0][1]), ms: chunk.calls[0][1] }, { value: [], ms: 0 }]);
+    await flush();
+  }
+  assert.equal(trainer.step, 25);
+  assert.equal(trainer.phase, "paused");
+});

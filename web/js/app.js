@@ -1,17 +1,18 @@
 // Wires the page: controls -> state -> trainer -> views. The trainer (trainer.js)
 // owns the loop; this file turns clicks into its calls and its data into views.
 
-import { configFromHash, hashFromConfig } from "./state.js";
+import { configFromHash, hashFromConfig, parseAt } from "./state.js";
 import { buildForm, buildNotebookChoice, fillForm, fillNotebookChoice, readForm, readNotebookChoice } from "./form.js";
 import { BoundedSeries } from "./history.js";
 import { drawAccuracyChart, drawLossChart } from "./linechart.js";
-import { drawBitView, rowAt } from "./bitview.js";
+import { drawBitView, rightCount, rowAt } from "./bitview.js";
 import { drawHeatmap } from "./heatmap.js";
 import { drawStateSpace, problemAt } from "./statespace.js";
 import { drawMachine, explanationText } from "./machineview.js";
 import { showAnswer } from "./answer.js";
 import { PythonError, startPython } from "./python.js";
 import { Trainer } from "./trainer.js";
+import { Scrubber } from "./timeline.js";
 import { CURVE_POINTS, RUN_COLORS, RunBook, checkRecord, differingKeys, label, record } from "./runs.js";
 import { drawRunsTable, linkOf } from "./runsview.js";
 import { ADVICE, hideError, showError, showStage, statusText } from "./messages.js";
@@ -33,6 +34,7 @@ const state = {
   exactSeries: new BoundedSeries(1024),
   perBitSeries: new BoundedSeries(1024),
   panel: [],
+  panelStep: 0, // the step whose weights wrote the panel
   selected: ["5", "5"], // the problem in the hidden-state view
   hiddenView: null,
   carryUnits: null,
@@ -47,16 +49,33 @@ const state = {
   run: null, // the current run, as it will be kept
   hiddenRuns: new Set(), // kept runs not drawn in the charts
   runBook: new RunBook(storage()),
+  linkAt: null, // a shared link's step, trained to and then shown
+  drawnAt: null, // the step the charts' cursor was last drawn at
   stale: new Set(), // views whose data changed since they were drawn: only those are redrawn
 };
-const VIEWS = ["status", "loss", "accuracy", "bits", "hidden", "space", "machine"];
+const VIEWS = ["status", "loss", "accuracy", "bits", "hidden", "space", "machine", "timeline"];
+
+// Every view of the weights shows the step the timeline points at (null: now).
+const quickViews = (at) => [["hidden_view", ...state.selected, at], ["carry_units", at], ["state_space", ...state.selected, at]];
+const restingViews = (at) => [["explain", at], ["generalisation", at], ["explain_wide", at]];
+
+// The step the trainer's views show: a session being made (Reset, Load) is shown as it is now.
+const viewedStep = () => (trainer.switching ? null : scrubber.at);
 
 const trainer = new Trainer({
   connect: () => startPython(showStage),
-  views: () => [["panel"]],
-  slowViews: () => [["hidden_view", ...state.selected], ["carry_units"], ["state_space", ...state.selected]],
-  stoppedViews: () => [["explain"], ["generalisation"], ["explain_wide"]],
+  views: () => [["panel", viewedStep()]],
+  slowViews: () => quickViews(viewedStep()),
+  stoppedViews: () => restingViews(viewedStep()),
   onData: show,
+  onFailure: (error) => fail(error),
+});
+
+const scrubber = new Scrubber({
+  request: (calls) => trainer.request(calls),
+  quickViews: (at) => [["panel", at], ...quickViews(at)],
+  restingViews,
+  onData: (values) => show(values, "scrub"),
   onFailure: (error) => fail(error),
 });
 
@@ -75,6 +94,9 @@ function show(values, why) {
   const trained = values.train;
   if (trained) recordRun(trained);
   if (trained) {
+    scrubber.setKept(trained.kept);
+    if (state.linkAt !== null && trained.step >= state.linkAt) showLinkStep();
+    state.stale.add("timeline");
     trained.losses.forEach((loss, i) => state.losses.push(trained.step - trained.losses.length + i + 1, loss));
     if (trained.losses.length) {
       state.loss = trained.losses[trained.losses.length - 1];
@@ -88,7 +110,7 @@ function show(values, why) {
     if (trained.error) showError("Training stopped", trained.error, ADVICE.diverged);
     state.stale.add("loss").add("accuracy");
   }
-  if (values.panel) state.panel = values.panel;
+  if (values.panel) [state.panel, state.panelStep] = [values.panel.rows, values.panel.step];
   if (values.hidden_view) state.hiddenView = values.hidden_view;
   if (values.carry_units) state.carryUnits = values.carry_units;
   if (values.generalisation) showGeneralisation(values.generalisation);
@@ -96,7 +118,14 @@ function show(values, why) {
   if (values.explain) showExplanation(values.explain);
   if (values.explain_wide && state.explanation) showExplanation({ ...state.explanation, agreement: [state.explanation.agreement[0], values.explain_wide] });
   if (why === "stopped" || trainer.phase === "error") keepRun();
-  for (const view of ["status", "bits", "hidden", "space"]) state.stale.add(view);
+  for (const view of ["status", "bits", "hidden", "space", "timeline"]) state.stale.add(view);
+}
+
+// A shared link's step has been trained to: show it, as a look back at that step.
+function showLinkStep() {
+  const index = scrubber.kept.indexOf(state.linkAt);
+  state.linkAt = null;
+  if (index >= 0) scrubber.moveTo(index);
 }
 
 // -- runs kept to compare ---------------------------------------------------------------
@@ -184,8 +213,11 @@ async function addRuns(event) {
   drawRuns();
 }
 
-function newSession({ config, notebook = null }) {
+function newSession({ config, notebook = null, kept }) {
   keepRun();
+  scrubber.reset();
+  scrubber.setKept(kept);
+  state.linkAt = null;
   state.notebook = notebook;
   startRun(notebook ? { ...config, notebook: notebook.join("+") || "as written" } : config);
   $("save-button").disabled = Boolean(notebook); // a replay is shared by its link, not saved
@@ -238,6 +270,11 @@ function tick(now) {
     state.lastFrameTime = null;
   }
   trainer.tick(now);
+  scrubber.tick(now);
+  if (scrubber.at !== state.drawnAt || scrubber.playing) {
+    state.drawnAt = scrubber.at;
+    state.stale.add("timeline").add("loss").add("accuracy");
+  }
   if (trainer.phase === "training" || trainer.busyMs() > 0) state.stale.add("status");
   draw();
   requestAnimationFrame(tick);
@@ -246,10 +283,16 @@ function tick(now) {
 function draw() {
   const { stale } = state;
   if (stale.has("status")) $("status").textContent = statusText(status(), trainer);
-  if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, overlays("loss"), comparedRuns().current);
+  if (stale.has("timeline")) drawTimeline();
+  if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, overlays("loss"), comparedRuns().current, scrubber.at);
   if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
-  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"));
-  if (stale.has("bits")) drawBitView($("bit-view"), state.panel);
+  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"), scrubber.at);
+  if (stale.has("bits")) {
+    drawBitView($("bit-view"), state.panel);
+    const right = rightCount(state.panel);
+    const when = state.panelStep === trainer.step && scrubber.at === null ? `now (step ${trainer.step})` : `at step ${state.panelStep} of ${trainer.step}`;
+    $("bit-summary").textContent = state.panel.length ? `${when}: ${right} of ${state.panel.length} problems right` : "";
+  }
   if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits);
   if (stale.has("space")) drawStateSpace($("state-space"), state.stateSpace);
   if (stale.has("machine")) drawMachine($("machine-view"), state.explanation);
@@ -257,6 +300,24 @@ function draw() {
   const phase = trainer.phase;
   $("train-toggle").textContent = phase === "training" ? "Pause" : "Train";
   $("train-toggle").disabled = $("step-button").disabled = phase === "loading" || phase === "error";
+}
+
+// "at step N of M" while looking back, "now (step M)" otherwise.
+function atText() {
+  return scrubber.at === null ? `now (step ${trainer.step})` : `at step ${scrubber.at} of ${trainer.step}`;
+}
+
+function drawTimeline() {
+  const slider = $("timeline-slider");
+  slider.max = String(scrubber.kept.length);
+  slider.value = String(scrubber.index());
+  slider.setAttribute("aria-valuetext", atText());
+  $("timeline-label").textContent =
+    scrubber.at === null ? `Now: step ${trainer.step}. Drag to look back at any of ${scrubber.kept.length} kept steps.` : `Showing the network ${atText()}.`;
+  for (const label of document.querySelectorAll("[data-at]")) label.textContent = scrubber.at === null ? "" : atText();
+  $("play-button").textContent = scrubber.playing ? "Stop" : "Play";
+  $("live-button").disabled = scrubber.at === null && !scrubber.playing;
+  if (state.config && state.linkAt === null) window.history.replaceState(null, "", hashFromConfig(state.config, state.notebook, scrubber.at));
 }
 
 // -- controls -> trainer ------------------------------------------------------------
@@ -269,6 +330,15 @@ async function begin(method, argument) {
   if (made.notebook) fillForm(made.config, state.described.defaults);
 }
 
+// A link's &at: train to that step, then show it; a bad value is named and ignored.
+function followLink(link) {
+  $("timeline-error").textContent = link.error ? `${link.error}; showing the network now instead.` : "";
+  if (link.error || link.value === null) return;
+  state.linkAt = link.value;
+  if (link.value <= trainer.step) showLinkStep();
+  else trainer.playTo(link.value);
+}
+
 async function reset() {
   const config = readForm(state.described.fields);
   const fixes = readNotebookChoice();
@@ -278,7 +348,7 @@ async function reset() {
 
 async function select(a, b) {
   state.selected = [String(a), String(b)];
-  const values = await trainer.request([["hidden_view", ...state.selected], ["state_space", ...state.selected]]);
+  const values = await trainer.request(quickViews(scrubber.at).filter(([method]) => method !== "carry_units"));
   if (values) show(values, "select");
 }
 
@@ -314,7 +384,7 @@ async function ask() {
   $("ask-result").replaceChildren();
   let values;
   try {
-    values = await trainer.request([["ask", $("ask-a").value, $("ask-b").value]]);
+    values = await trainer.request([["ask", $("ask-a").value, $("ask-b").value, scrubber.at]]);
   } catch (error) {
     if (!(error instanceof PythonError)) throw error;
     $("ask-error").textContent = error.message;
@@ -336,6 +406,20 @@ function wireControls() {
   $("speed").addEventListener("change", () => {
     trainer.stepsPerFrame = $("speed").value === "max" ? null : Number($("speed").value);
   });
+  $("timeline-slider").addEventListener("input", () => {
+    scrubber.pause();
+    scrubber.moveTo(Number($("timeline-slider").value));
+    state.stale.add("timeline").add("loss").add("accuracy");
+  });
+  $("play-button").addEventListener("click", () => {
+    if (scrubber.playing) scrubber.pause();
+    else scrubber.play(trainer.solvedAt);
+    state.stale.add("timeline");
+  });
+  $("live-button").addEventListener("click", () => {
+    scrubber.live();
+    state.stale.add("timeline").add("loss").add("accuracy");
+  });
   $("bit-view").addEventListener("click", (event) => {
     const row = state.panel[rowAt(event.offsetY)];
     if (row) select(row.a, row.b).catch(fail);
@@ -355,9 +439,12 @@ function wireControls() {
     ask().catch(fail);
   });
   window.addEventListener("hashchange", () => {
+    const link = parseAt(configFromHash(location.hash).at);
     fillForm(configFromHash(location.hash), state.described.defaults);
     fillNotebookChoice(configFromHash(location.hash));
-    reset().catch(fail);
+    reset()
+      .then(() => followLink(link))
+      .catch(fail);
   });
   window.addEventListener("resize", () => VIEWS.forEach((view) => state.stale.add(view)));
   $("runs-json").addEventListener("click", () => download("rnnadd-runs.json", "application/json", JSON.stringify(state.runBook.runs)));
@@ -404,6 +491,8 @@ window.rnnDemo = Object.freeze({
   hiddenView: () => state.hiddenView && { ...state.carryUnits, a: state.hiddenView.a, b: state.hiddenView.b },
   generalisation: () => state.generalisation.map((row) => ({ ...row })),
   stateSpace: () => state.stateSpace && { ...state.stateSpace },
+  timeline: () => ({ at: scrubber.at, kept: [...scrubber.kept], playing: scrubber.playing }),
+  panel: () => state.panel.map((row) => ({ ...row })),
   explanation: () => state.explanation && structuredClone(state.explanation),
   memory: () => ({
     jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
@@ -428,6 +517,7 @@ async function main() {
   drawRuns();
   $("app").hidden = false;
   $("loading").hidden = true;
+  const link = parseAt(configFromHash(location.hash).at);
   fillForm(configFromHash(location.hash), state.described.defaults);
   fillNotebookChoice(configFromHash(location.hash));
   // An invalid shared link shows its problems beside the fields, starts from the
@@ -435,6 +525,7 @@ async function main() {
   if (readForm(state.described.fields)) await reset();
   else await trainer.begin("create", state.described.defaults);
   state.timings.ready = performance.now();
+  followLink(link);
   requestAnimationFrame(tick);
 }
 

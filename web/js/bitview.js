@@ -21,6 +21,11 @@ function decimalOf(bits) {
   return value;
 }
 
+// How many of the panel's problems the network adds right.
+export function rightCount(panel) {
+  return panel.filter((row) => decimalOf(row.probs.map((p) => p > 0.5)) === BigInt(row.a) + BigInt(row.b)).length;
+}
+
 // The panel row under a vertical position in CSS pixels, or -1.
 export function rowAt(y) {
   return y < HEADER ? -1 : Math.floor((y - HEADER) / ROW);

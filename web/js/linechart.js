@@ -84,9 +84,20 @@ function legend(ctx, width, entries) {
   });
 }
 
+// A vertical line at the step the views look back at (null: none).
+function drawCursor(ctx, cursor, toX, height) {
+  if (cursor === null) return;
+  ctx.strokeStyle = "#b3261e";
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  ctx.moveTo(toX(cursor), PAD.top);
+  ctx.lineTo(toX(cursor), height - PAD.bottom);
+  ctx.stroke();
+}
+
 const lastStep = (overlays) => Math.max(1, ...overlays.map((run) => run.steps[run.steps.length - 1] ?? 0));
 
-export function drawLossChart(canvas, series, overlays = [], current = "") {
+export function drawLossChart(canvas, series, overlays = [], current = "", cursor = null) {
   const { ctx, width, height } = fitCanvas(canvas);
   if (series.length === 0 && overlays.length === 0) {
     emptyNote(ctx, width, height, "Press Train to start");
@@ -122,10 +133,11 @@ export function drawLossChart(canvas, series, overlays = [], current = "") {
     smooth[i] = Math.exp(level);
   }
   polyline(ctx, xs, smooth, length, toX, toY, COLORS.smooth, 2);
+  drawCursor(ctx, cursor, toX, height);
 }
 
 // Exact-match and per-bit accuracy (0..1) over steps.
-export function drawAccuracyChart(canvas, exact, perBit, overlays = []) {
+export function drawAccuracyChart(canvas, exact, perBit, overlays = [], cursor = null) {
   const { ctx, width, height } = fitCanvas(canvas);
   if (exact.length === 0 && overlays.length === 0) {
     emptyNote(ctx, width, height, "Accuracy appears while training");
@@ -145,4 +157,5 @@ export function drawAccuracyChart(canvas, exact, perBit, overlays = []) {
   ctx.fillText("exact-match", PAD.left + 6, PAD.top + 4);
   ctx.fillStyle = COLORS.perBit;
   ctx.fillText("per bit", PAD.left + 90, PAD.top + 4);
+  drawCursor(ctx, cursor, toX, height);
 }

@@ -44,20 +44,32 @@ export const NOTEBOOK_FIXES = [
   { name: "biases", label: "biases trained" },
 ];
 
-// Field texts by name; `notebook` (a comma-separated list of fixes, maybe empty) when the link replays it.
+// Field texts by name; `notebook` (a comma-separated list of fixes, maybe empty) when the link
+// replays it; `at` when it shows the network as it was at a step.
 export function configFromHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   const texts = {};
-  for (const name of [...PROPERTIES.map((property) => property.name), "notebook"]) {
+  for (const name of [...PROPERTIES.map((property) => property.name), "notebook", "at"]) {
     if (params.has(name)) texts[name] = params.get(name);
   }
   return texts;
 }
 
-// notebook: null, or the list of defects fixed in the notebook's replay (only the seed matters then).
-export function hashFromConfig(config, notebook = null) {
-  if (notebook) return `#notebook=${notebook.join(",")}&seed=${config.seed}`; // readable commas
+// A link's step to train to and show: {value} (null when it has none), or {error}.
+export const MAX_AT = 1_000_000;
+export function parseAt(text) {
+  if (text === undefined) return { value: null };
+  const given = String(text).trim();
+  const value = /^\d+$/.test(given) ? Number(given) : NaN;
+  return value <= MAX_AT ? { value } : { error: `at must be a whole number from 0 to ${MAX_AT}, got "${given}"` };
+}
+
+// notebook: null, or the list of defects fixed in the notebook's replay (only the seed matters then);
+// at: the step the views show, or null for now.
+export function hashFromConfig(config, notebook = null, at = null) {
+  const step = at === null ? "" : `&at=${at}`;
+  if (notebook) return `#notebook=${notebook.join(",")}&seed=${config.seed}${step}`; // readable commas
   const params = new URLSearchParams();
   for (const property of PROPERTIES) params.set(property.name, String(config[property.name]));
-  return "#" + params.toString();
+  return "#" + params.toString() + step;
 }

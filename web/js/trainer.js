@@ -59,6 +59,8 @@ export class Trainer {
 
   resetCounters() {
     this.step = 0;
+    this.target = null; // a step to train to exactly and stop at (a shared link's), or null
+    this.queuedSteps = 0; // training steps in flight
     this.solvedAt = null;
     this.stepMs = null; // measured; the first step of a session runs alone to measure it
     this.trainMs = 0; // Python's time spent training this session
@@ -137,7 +139,15 @@ export class Trainer {
     this.tick(this.now()); // the first chunk now, not at the next frame
   }
 
+  // Train exactly to `step` and stop there, not at solved: a link's run, the same curve as any other.
+  playTo(step) {
+    if (this.step >= step) return;
+    this.target = step;
+    this.play();
+  }
+
   pause() {
+    this.target = null;
     if (this.phase === "training") this.stopTraining("paused");
   }
 
@@ -162,9 +172,11 @@ export class Trainer {
     // Small warm-up chunks, so that Train pressed meanwhile waits only a few milliseconds.
     if (warming && this.phase === "ready" && !this.switching && this.outstanding === 0) this.warmUp(Math.ceil(this.chunkSize() / 4));
     if (this.phase !== "training" || this.switching || this.inFlight >= MAX_IN_FLIGHT) return;
+    const steps = this.target === null ? this.chunkSize() : Math.min(this.chunkSize(), this.target - this.step - this.queuedSteps);
+    if (steps < 1) return;
     const slow = now - this.lastSlowViews >= SLOW_VIEWS_MS;
     if (slow) this.lastSlowViews = now;
-    this.sendChunk(this.chunkSize(), slow);
+    this.sendChunk(steps, slow);
   }
 
   chunkSize() {
@@ -207,11 +219,13 @@ export class Trainer {
   }
 
   async sendChunk(steps, slow = false) {
-    const calls = [["train", steps, this.solvedAt === null], ...this.views(), ...(slow ? this.slowViews() : [])];
+    const untilSolved = this.solvedAt === null && this.target === null;
+    const calls = [["train", steps, untilSolved], ...this.views(), ...(slow ? this.slowViews() : [])];
     const mine = this.generation;
     const run = this.run;
     const python = this.python;
     this.inFlight += 1;
+    this.queuedSteps += steps;
     this.chunksSentAt.push(this.now());
     let results;
     try {
@@ -221,7 +235,10 @@ export class Trainer {
       if (mine !== this.generation) return;
       results = [{ value: { step: this.step, losses: [], error: error.message, solved: false }, ms: 0 }];
     } finally {
-      if (mine === this.generation) this.inFlight = Math.max(0, this.inFlight - 1);
+      if (mine === this.generation) {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+        this.queuedSteps = Math.max(0, this.queuedSteps - steps);
+      }
       if (python === this.python) this.chunksSentAt.shift();
     }
     if (results && mine === this.generation) this.apply(results, calls, run);
@@ -263,6 +280,9 @@ export class Trainer {
     } else if (trained.solved && this.solvedAt === null) {
       this.solvedAt = trained.step;
       if (this.phase === "training" && run === this.run) this.stopTraining("solved");
+    } else if (this.target !== null && this.step >= this.target && this.phase === "training") {
+      this.target = null;
+      this.stopTraining("paused");
     }
     this.onData(byMethod(calls, results), "chunk");
   }
