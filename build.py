@@ -250,7 +250,22 @@ def build(out: Path, numpy_wheel: Path | None = None, source: str = "npm") -> Pa
     for stale in (p for p in out.rglob("*") if p.is_file() and p.parent != staged):
         if stale not in expected:
             stale.unlink()
+    write_service_worker(out)
     return out
+
+
+def write_service_worker(out: Path) -> str:
+    """Name the offline cache after the site's content and list its files in sw.js; returns the name."""
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "sw.js")
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(out)).encode() + b"\0" + sha256(path).encode())
+    build_id = digest.hexdigest()[:16]
+    urls = ["./"] + [str(p.relative_to(out)) for p in files]
+    template = (ROOT / "web" / "sw.js").read_text()
+    text = template.replace('"__BUILD__"', json.dumps(build_id)).replace('"__FILES__"', json.dumps(urls))
+    (out / "sw.js").write_text(text)
+    return build_id
 
 
 def serve(out: Path, port: int) -> None:
@@ -314,10 +329,11 @@ def test(pytest_args: list[str]) -> int:
     chromium = chromium_path()
     ensure_node_tools()
     venv_bin = VENV / "bin"
-    log("lint: ruff check, ruff format --check, eslint")
+    log("lint: ruff check, ruff format --check, eslint, actionlint")
     run(venv_bin / "ruff", "check", "--output-format", "concise", ".", cwd=ROOT)
     run(venv_bin / "ruff", "format", "--check", ".", cwd=ROOT)
     run(ROOT / "node_modules" / ".bin" / "eslint", ".", cwd=ROOT)
+    run(venv_bin / "actionlint", cwd=ROOT)  # the publishing workflow under .github/workflows
     log("node --test: the page's trainer rules")
     run("node", "--test", "tests/js/", cwd=ROOT)
     build(ROOT / "dist")

@@ -16,5 +16,6 @@ export default [
     },
   },
   { files: ["web/js/worker.js"], languageOptions: { globals: globals.worker } },
+  { files: ["web/sw.js"], languageOptions: { sourceType: "script", globals: globals.serviceworker } },
   { files: ["tests/js/**/*.js"], languageOptions: { globals: globals.node } },
 ];

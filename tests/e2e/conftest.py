@@ -73,7 +73,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def browser_context_args(browser_context_args: dict) -> dict:
     # Playwright's wait_for_function compiles its predicate with eval, which the page's
     # policy forbids; test_faults checks the policy itself in a context without this.
-    return {**browser_context_args, "bypass_csp": True}
+    # The offline cache (sw.js) stays out of every test but test_offline's: each test starts from nothing.
+    return {**browser_context_args, "bypass_csp": True, "service_workers": "block"}
 
 
 def poll(page, expression: str, timeout: float = 60) -> None:

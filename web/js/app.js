@@ -51,6 +51,9 @@ const state = {
   runBook: new RunBook(storage()),
   linkAt: null, // a shared link's step, trained to and then shown
   drawnAt: null, // the step the charts' cursor was last drawn at
+  offlineCache: null, // the cache that keeps the site for offline visits, once there
+  view: null, // "embed": the compact view for a frame in another page
+  addressAt: null, // the step the address bar's link shows
   stale: new Set(), // views whose data changed since they were drawn: only those are redrawn
 };
 const VIEWS = ["status", "loss", "accuracy", "bits", "hidden", "space", "machine", "timeline"];
@@ -199,6 +202,24 @@ function download(name, type, text) {
   URL.revokeObjectURL(link.href);
 }
 
+// A canvas as drawn, at the screen's pixel density (the backing store is sized for it).
+function downloadCanvas(canvas) {
+  canvas.toBlob((blob) => {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = `rnnadd-${canvas.id}-step${trainer.step}.png`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }, "image/png");
+}
+
+function lossCSV() {
+  const { stride, xs, ys } = state.losses.toJSON();
+  const rows = xs.map((step, i) => `${step},${ys[i]}`);
+  // Past 4,096 points neighbours merge: then each row is the mean of `stride` steps.
+  return [stride === 1 ? "step,loss" : `step (mean of ${stride}),loss (mean of ${stride} steps)`, ...rows].join("\n") + "\n";
+}
+
 async function addRuns(event) {
   const file = event.target.files[0];
   event.target.value = "";
@@ -302,6 +323,13 @@ function draw() {
   $("train-toggle").disabled = $("step-button").disabled = phase === "loading" || phase === "error";
 }
 
+// The address bar reproduces what is shown; the embedded view links to the full page of the same run.
+function showAddress() {
+  state.addressAt = scrubber.at;
+  window.history.replaceState(null, "", hashFromConfig(state.config, state.notebook, scrubber.at, state.view));
+  if (state.view === "embed") $("full-page").href = new URL(hashFromConfig(state.config, state.notebook, scrubber.at), location.href).href;
+}
+
 // "at step N of M" while looking back, "now (step M)" otherwise.
 function atText() {
   return scrubber.at === null ? `now (step ${trainer.step})` : `at step ${scrubber.at} of ${trainer.step}`;
@@ -317,7 +345,8 @@ function drawTimeline() {
   for (const label of document.querySelectorAll("[data-at]")) label.textContent = scrubber.at === null ? "" : atText();
   $("play-button").textContent = scrubber.playing ? "Stop" : "Play";
   $("live-button").disabled = scrubber.at === null && !scrubber.playing;
-  if (state.config && state.linkAt === null) window.history.replaceState(null, "", hashFromConfig(state.config, state.notebook, scrubber.at));
+  // The address follows the step looked at; an invalid link stays as given until it changes.
+  if (state.config && state.linkAt === null && scrubber.at !== state.addressAt) showAddress();
 }
 
 // -- controls -> trainer ------------------------------------------------------------
@@ -325,7 +354,7 @@ function drawTimeline() {
 async function begin(method, argument) {
   const made = await trainer.begin(method, argument);
   if (!made) return;
-  window.history.replaceState(null, "", hashFromConfig(made.config, made.notebook ?? null));
+  showAddress();
   // The notebook's own settings show in the form: untick it and Reset, and the correct code trains them.
   if (made.notebook) fillForm(made.config, state.described.defaults);
 }
@@ -406,6 +435,14 @@ function wireControls() {
   $("speed").addEventListener("change", () => {
     trainer.stepsPerFrame = $("speed").value === "max" ? null : Number($("speed").value);
   });
+  // Space trains or pauses, "." takes one step, "r" resets; not while typing in a field or on a button.
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest("input, select, textarea, button, a")) return;
+    const action = { " ": () => $("train-toggle").click(), ".": () => $("step-button").click(), r: () => $("reset-button").click() }[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
   $("timeline-slider").addEventListener("input", () => {
     scrubber.pause();
     scrubber.moveTo(Number($("timeline-slider").value));
@@ -447,6 +484,10 @@ function wireControls() {
       .catch(fail);
   });
   window.addEventListener("resize", () => VIEWS.forEach((view) => state.stale.add(view)));
+  for (const button of document.querySelectorAll("[data-png]")) {
+    button.addEventListener("click", () => downloadCanvas($(button.dataset.png)));
+  }
+  $("loss-csv").addEventListener("click", () => download(`rnnadd-loss-step${trainer.step}.csv`, "text/csv", lossCSV()));
   $("runs-json").addEventListener("click", () => download("rnnadd-runs.json", "application/json", JSON.stringify(state.runBook.runs)));
   $("runs-csv").addEventListener("click", () => download("rnnadd-runs.csv", "text/csv", state.runBook.toCSV()));
   $("runs-load").addEventListener("change", (event) => addRuns(event).catch(fail));
@@ -457,6 +498,23 @@ function wireControls() {
 }
 
 // -- start-up and the automation surface ---------------------------------------------------
+
+// After the first visit the site's files come from a cache (sw.js), so the page opens offline.
+async function keepForOffline() {
+  const note = $("offline-note");
+  if (!("serviceWorker" in navigator)) {
+    note.textContent = "This browser cannot keep the page for offline use.";
+    return;
+  }
+  try {
+    await navigator.serviceWorker.register("sw.js");
+    await navigator.serviceWorker.ready;
+    state.offlineCache = (await caches.keys()).find((name) => name.startsWith("rnnadd-")) ?? null;
+    note.textContent = "Kept in this browser: the page also opens without a network.";
+  } catch (error) {
+    note.textContent = `This page cannot be kept for offline use here: ${error.message}`;
+  }
+}
 
 // Anything that is not a refused input: the page says so in words, not only in the console.
 function fail(error) {
@@ -491,6 +549,7 @@ window.rnnDemo = Object.freeze({
   hiddenView: () => state.hiddenView && { ...state.carryUnits, a: state.hiddenView.a, b: state.hiddenView.b },
   generalisation: () => state.generalisation.map((row) => ({ ...row })),
   stateSpace: () => state.stateSpace && { ...state.stateSpace },
+  offline: () => ({ cache: state.offlineCache, controlled: Boolean(navigator.serviceWorker && navigator.serviceWorker.controller) }),
   timeline: () => ({ at: scrubber.at, kept: [...scrubber.kept], playing: scrubber.playing }),
   panel: () => state.panel.map((row) => ({ ...row })),
   explanation: () => state.explanation && structuredClone(state.explanation),
@@ -518,6 +577,10 @@ async function main() {
   $("app").hidden = false;
   $("loading").hidden = true;
   const link = parseAt(configFromHash(location.hash).at);
+  if (configFromHash(location.hash).view === "embed") {
+    state.view = "embed";
+    document.body.classList.add("embed");
+  }
   fillForm(configFromHash(location.hash), state.described.defaults);
   fillNotebookChoice(configFromHash(location.hash));
   // An invalid shared link shows its problems beside the fields, starts from the
@@ -525,6 +588,7 @@ async function main() {
   if (readForm(state.described.fields)) await reset();
   else await trainer.begin("create", state.described.defaults);
   state.timings.ready = performance.now();
+  keepForOffline();
   followLink(link);
   requestAnimationFrame(tick);
 }

@@ -49,7 +49,7 @@ export const NOTEBOOK_FIXES = [
 export function configFromHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   const texts = {};
-  for (const name of [...PROPERTIES.map((property) => property.name), "notebook", "at"]) {
+  for (const name of [...PROPERTIES.map((property) => property.name), "notebook", "at", "view"]) {
     if (params.has(name)) texts[name] = params.get(name);
   }
   return texts;
@@ -65,9 +65,9 @@ export function parseAt(text) {
 }
 
 // notebook: null, or the list of defects fixed in the notebook's replay (only the seed matters then);
-// at: the step the views show, or null for now.
-export function hashFromConfig(config, notebook = null, at = null) {
-  const step = at === null ? "" : `&at=${at}`;
+// at: the step the views show, or null for now; view: "embed" for the compact view, or null.
+export function hashFromConfig(config, notebook = null, at = null, view = null) {
+  const step = (at === null ? "" : `&at=${at}`) + (view === null ? "" : `&view=${view}`);
   if (notebook) return `#notebook=${notebook.join(",")}&seed=${config.seed}${step}`; // readable commas
   const params = new URLSearchParams();
   for (const property of PROPERTIES) params.set(property.name, String(config[property.name]));

@@ -44,9 +44,14 @@ export function drawStateSpace(canvas, space) {
   const { ctx, width, height } = fitCanvas(canvas);
   if (!space) return;
   const { toX, toY } = scales(space, width, height);
-  for (let i = 0; i < space.x.length; i += 1) {
-    ctx.fillStyle = CARRY_COLORS[space.carry[i]];
-    ctx.fillRect(toX(space.x[i]) - 1.5, toY(space.y[i]) - 1.5, 3, 3);
+  // One path per colour: thousands of dots in two fills.
+  for (const carry of [0, 1]) {
+    ctx.beginPath();
+    for (let i = 0; i < space.x.length; i += 1) {
+      if (space.carry[i] === carry) ctx.rect(toX(space.x[i]) - 1.5, toY(space.y[i]) - 1.5, 3, 3);
+    }
+    ctx.fillStyle = CARRY_COLORS[carry];
+    ctx.fill();
   }
   // The selected problem's path, step by step, ringed at its last state.
   const path = space.path;
