@@ -309,7 +309,7 @@ function draw() {
   if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
   if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"), scrubber.at);
   if (stale.has("bits")) {
-    drawBitView($("bit-view"), state.panel);
+    drawBitView($("bit-view"), state.panel, state.view === "embed");
     const right = rightCount(state.panel);
     const when = state.panelStep === trainer.step && scrubber.at === null ? `now (step ${trainer.step})` : `at step ${state.panelStep} of ${trainer.step}`;
     $("bit-summary").textContent = state.panel.length ? `${when}: ${right} of ${state.panel.length} problems right` : "";
@@ -458,7 +458,7 @@ function wireControls() {
     state.stale.add("timeline").add("loss").add("accuracy");
   });
   $("bit-view").addEventListener("click", (event) => {
-    const row = state.panel[rowAt(event.offsetY)];
+    const row = state.panel[rowAt(event.offsetY, state.view === "embed")];
     if (row) select(row.a, row.b).catch(fail);
   });
   $("state-space").addEventListener("click", (event) => {

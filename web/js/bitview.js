@@ -26,17 +26,25 @@ export function rightCount(panel) {
   return panel.filter((row) => decimalOf(row.probs.map((p) => p > 0.5)) === BigInt(row.a) + BigInt(row.b)).length;
 }
 
+// Rows are shorter in the embedded view, so that it fits a small frame.
+const COMPACT_ROW = 30;
+
 // The panel row under a vertical position in CSS pixels, or -1.
-export function rowAt(y) {
-  return y < HEADER ? -1 : Math.floor((y - HEADER) / ROW);
+export function rowAt(y, compact = false) {
+  return y < HEADER ? -1 : Math.floor((y - HEADER) / (compact ? COMPACT_ROW : ROW));
 }
 
-export function bitViewHeight(rows) {
-  return HEADER + rows * ROW + 4;
+export function bitViewHeight(rows, compact = false) {
+  return HEADER + rows * (compact ? COMPACT_ROW : ROW) + 4;
 }
 
-export function drawBitView(canvas, panel) {
-  const wanted = `${bitViewHeight(panel.length)}px`;
+export function drawBitView(canvas, panel, compact = false) {
+  const row = compact ? COMPACT_ROW : ROW;
+  // Within a row: the label's two lines, the true bits, then the network's, as fractions of its height.
+  const [line1, line2, targetH] = [Math.round(0.24 * row), Math.round(0.66 * row), Math.round(0.34 * row)];
+  const probY = targetH + 4;
+  const probH = row - probY - 4;
+  const wanted = `${bitViewHeight(panel.length, compact)}px`;
   if (canvas.style.height !== wanted) canvas.style.height = wanted;
   const { ctx, width } = fitCanvas(canvas);
   if (panel.length === 0) return;
@@ -52,28 +60,28 @@ export function drawBitView(canvas, panel) {
   ctx.textAlign = "right";
   ctx.fillText("bit 0", left + bits * cell, HEADER / 2);
 
-  panel.forEach((row, index) => {
-    const top = HEADER + index * ROW;
-    const answer = decimalOf(row.probs.map((p) => p > 0.5));
-    const truth = BigInt(row.a) + BigInt(row.b);
+  panel.forEach((problem, index) => {
+    const top = HEADER + index * row;
+    const answer = decimalOf(problem.probs.map((p) => p > 0.5));
+    const truth = BigInt(problem.a) + BigInt(problem.b);
     ctx.textAlign = "left";
     ctx.fillStyle = "#1d2330";
     ctx.font = "12px system-ui, sans-serif";
-    ctx.fillText(`${row.a} + ${row.b} = ${truth}`, 0, top + 9);
+    ctx.fillText(`${problem.a} + ${problem.b} = ${truth}`, 0, top + line1);
     ctx.fillStyle = answer === truth ? "#1f7a3a" : "#b3261e";
-    ctx.fillText(`net: ${answer} ${answer === truth ? "\u2713" : "\u2717"}`, 0, top + 25);
+    ctx.fillText(`net: ${answer} ${answer === truth ? "\u2713" : "\u2717"}`, 0, top + line2);
     for (let bit = 0; bit < bits; bit += 1) {
       const x = left + (bits - 1 - bit) * cell;
-      const target = row.target[bit];
-      const p = row.probs[bit];
+      const target = problem.target[bit];
+      const p = problem.probs[bit];
       ctx.fillStyle = target ? "#1d2330" : "#eef0f4";
-      ctx.fillRect(x + 1, top + 2, cell - 2, 13);
+      ctx.fillRect(x + 1, top + 2, cell - 2, targetH);
       ctx.fillStyle = probabilityColor(p);
-      ctx.fillRect(x + 1, top + 17, cell - 2, 17);
+      ctx.fillRect(x + 1, top + probY, cell - 2, probH);
       if ((p > 0.5) !== (target > 0.5)) {
         ctx.strokeStyle = "#b3261e";
         ctx.lineWidth = 2;
-        ctx.strokeRect(x + 2, top + 18, cell - 4, 15);
+        ctx.strokeRect(x + 2, top + probY + 1, cell - 4, probH - 2);
       }
     }
   });

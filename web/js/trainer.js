@@ -267,7 +267,8 @@ export class Trainer {
     const trained = results[0].value;
     const steps = trained.losses.length;
     this.trainMs += results[0].ms;
-    if (steps) {
+    // A chunk that ends solved also checked every pair: its time is not the steps'.
+    if (steps && !trained.solved) {
       this.measureStep(results[0].ms / steps);
       const extra = results.slice(1).reduce((sum, result) => sum + result.ms, 0);
       this.extraMs = 0.7 * this.extraMs + 0.3 * extra;
