@@ -13,6 +13,7 @@ import { showAnswer } from "./answer.js";
 import { PythonError, startPython } from "./python.js";
 import { Trainer } from "./trainer.js";
 import { Scrubber } from "./timeline.js";
+import { forgetColors } from "./theme.js";
 import { CURVE_POINTS, RUN_COLORS, RunBook, checkRecord, differingKeys, label, record } from "./runs.js";
 import { drawRunsTable, linkOf } from "./runsview.js";
 import { ADVICE, hideError, showError, showStage, statusText } from "./messages.js";
@@ -301,8 +302,28 @@ function tick(now) {
   requestAnimationFrame(tick);
 }
 
+// Each canvas also says what it shows, in words, for screen readers.
+function describe(id, text) {
+  if ($(id).getAttribute("aria-label") !== text) $(id).setAttribute("aria-label", text);
+}
+
+function describeCanvases() {
+  const percent = (share) => `${(share * 100).toFixed(1)}%`;
+  const when = atText();
+  describe("loss-chart", Number.isFinite(state.loss) ? `Loss chart: loss ${state.loss.toPrecision(3)} at step ${trainer.step}` : "Loss chart: no training yet");
+  describe("accuracy-chart", `Accuracy chart: exact-match ${percent(state.exactMatch)} (${state.exactAllPairs ? "all pairs" : "recent batches"}), per bit ${percent(state.perBit)}, at step ${trainer.step}`);
+  describe("bit-view", `Bit panel, ${$("bit-summary").textContent || "empty"}`);
+  const view = state.hiddenView;
+  const units = state.carryUnits && state.carryUnits.carryUnits.length ? `; units following the carry most: ${state.carryUnits.carryUnits.join(", ")}` : "";
+  describe("hidden-view", view ? `Hidden units while adding ${view.a} + ${view.b}, ${when}${units}` : "Hidden units: not drawn yet");
+  const space = state.stateSpace;
+  describe("state-space", space ? `State space ${when}: ${space.a.length} problems' hidden states on two components explaining ${percent(space.explained[0])} and ${percent(space.explained[1])} of their variance, coloured by the carry` : "State space: not drawn yet");
+  describe("machine-view", state.explanation ? `Machine read off the weights: ${state.explanation.states} states. ${$("machine-verdict").textContent}` : "Machine: read off the weights when training stops");
+}
+
 function draw() {
   const { stale } = state;
+  if (stale.size) describeCanvases();
   if (stale.has("status")) $("status").textContent = statusText(status(), trainer);
   if (stale.has("timeline")) drawTimeline();
   if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, overlays("loss"), comparedRuns().current, scrubber.at);
@@ -484,6 +505,10 @@ function wireControls() {
       .catch(fail);
   });
   window.addEventListener("resize", () => VIEWS.forEach((view) => state.stale.add(view)));
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    forgetColors();
+    VIEWS.forEach((view) => state.stale.add(view));
+  });
   for (const button of document.querySelectorAll("[data-png]")) {
     button.addEventListener("click", () => downloadCanvas($(button.dataset.png)));
   }

@@ -3,16 +3,14 @@
 // so the carry travels right to left as in written addition.
 
 import { fitCanvas } from "./linechart.js";
+import { colors, mix } from "./theme.js";
 
 const ROW = 38;
 const HEADER = 22;
 
+// The panel's background at 0, the accent at 1.
 function probabilityColor(p) {
-  // White at 0, deep blue at 1.
-  const r = Math.round(255 - p * 212);
-  const g = Math.round(255 - p * 147);
-  const b = Math.round(255 - p * 79);
-  return `rgb(${r}, ${g}, ${b})`;
+  return mix(colors().panel, colors().accent, p);
 }
 
 function decimalOf(bits) {
@@ -53,7 +51,7 @@ export function drawBitView(canvas, panel, compact = false) {
   const cell = Math.max(3, Math.min(30, (width - labelWidth - 8) / bits));
   const left = labelWidth;
   ctx.font = "11px system-ui, sans-serif";
-  ctx.fillStyle = "#5d6677";
+  ctx.fillStyle = colors().muted;
   ctx.textBaseline = "middle";
   ctx.textAlign = "left";
   ctx.fillText("carry travels \u2190", left, HEADER / 2);
@@ -65,21 +63,21 @@ export function drawBitView(canvas, panel, compact = false) {
     const answer = decimalOf(problem.probs.map((p) => p > 0.5));
     const truth = BigInt(problem.a) + BigInt(problem.b);
     ctx.textAlign = "left";
-    ctx.fillStyle = "#1d2330";
+    ctx.fillStyle = colors().ink;
     ctx.font = "12px system-ui, sans-serif";
     ctx.fillText(`${problem.a} + ${problem.b} = ${truth}`, 0, top + line1);
-    ctx.fillStyle = answer === truth ? "#1f7a3a" : "#b3261e";
+    ctx.fillStyle = answer === truth ? colors().good : colors().bad;
     ctx.fillText(`net: ${answer} ${answer === truth ? "\u2713" : "\u2717"}`, 0, top + line2);
     for (let bit = 0; bit < bits; bit += 1) {
       const x = left + (bits - 1 - bit) * cell;
       const target = problem.target[bit];
       const p = problem.probs[bit];
-      ctx.fillStyle = target ? "#1d2330" : "#eef0f4";
+      ctx.fillStyle = target ? colors().ink : colors().empty;
       ctx.fillRect(x + 1, top + 2, cell - 2, targetH);
       ctx.fillStyle = probabilityColor(p);
       ctx.fillRect(x + 1, top + probY, cell - 2, probH);
       if ((p > 0.5) !== (target > 0.5)) {
-        ctx.strokeStyle = "#b3261e";
+        ctx.strokeStyle = colors().bad;
         ctx.lineWidth = 2;
         ctx.strokeRect(x + 2, top + probY + 1, cell - 4, probH - 2);
       }

@@ -3,19 +3,17 @@
 // and the units that follow the carry most closely marked.
 
 import { fitCanvas } from "./linechart.js";
+import { colors, mix } from "./theme.js";
 
 const ROW = 12;
 const TOP = 44;
 const LEFT = 64;
 
-// Diverging colours around 0 for tanh-like units; sigmoid and relu units are >= 0.
+// Diverging colours around the middle of the range (0 for tanh-like units): the accent below,
+// the warm colour above, the panel's background at the middle.
 function unitColor(value, low, high) {
   const t = Math.max(0, Math.min(1, (value - low) / (high - low || 1)));
-  const cold = [43, 108, 176];
-  const warm = [221, 107, 32];
-  const mix = (c) => Math.round(255 + (c - 255) * Math.abs(2 * t - 1));
-  const [r, g, b] = (t < 0.5 ? cold : warm).map(mix);
-  return `rgb(${r}, ${g}, ${b})`;
+  return mix(colors().panel, t < 0.5 ? colors().accent : colors().warm, Math.abs(2 * t - 1));
 }
 
 export function heatmapHeight(units) {
@@ -41,13 +39,13 @@ export function drawHeatmap(canvas, view, carry) {
   ctx.font = "12px system-ui, sans-serif";
   ctx.textBaseline = "middle";
   ctx.textAlign = "left";
-  ctx.fillStyle = "#1d2330";
+  ctx.fillStyle = colors().ink;
   ctx.fillText(`${view.a} + ${view.b}`, 0, 8);
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "right";
   ctx.fillText("carry", LEFT - 6, TOP - 12);
   for (let t = 0; t < steps; t += 1) {
-    ctx.fillStyle = view.carry[t] ? "#1d2330" : "#eef0f4";
+    ctx.fillStyle = view.carry[t] ? colors().ink : colors().empty;
     ctx.fillRect(x(t) + 1, TOP - 18, cell - 2, 12);
   }
   for (let unit = 0; unit < units; unit += 1) {
@@ -56,13 +54,13 @@ export function drawHeatmap(canvas, view, carry) {
       ctx.fillStyle = unitColor(view.states[t][unit], low, high);
       ctx.fillRect(x(t), y, cell, ROW - 1);
     }
-    ctx.fillStyle = marked.has(unit) ? "#b3261e" : "#5d6677";
+    ctx.fillStyle = marked.has(unit) ? colors().bad : colors().muted;
     if (correlations) {
       const r = correlations[unit];
       ctx.fillText(`${marked.has(unit) ? "\u25b6 " : ""}r ${r >= 0 ? "+" : "\u2212"}${Math.abs(r).toFixed(2)}`, LEFT - 6, y + ROW / 2);
     }
     if (marked.has(unit)) {
-      ctx.strokeStyle = "#b3261e";
+      ctx.strokeStyle = colors().bad;
       ctx.lineWidth = 1.5;
       ctx.strokeRect(LEFT - 0.5, y - 0.5, steps * cell + 1, ROW);
     }

@@ -1,6 +1,6 @@
 // Loss and accuracy charts on canvas, sharp on high-density screens.
 
-const COLORS = { raw: "rgba(43, 108, 176, 0.25)", smooth: "#2b6cb0", exact: "#1f7a3a", perBit: "#c05621" };
+import { colors, withAlpha } from "./theme.js";
 
 // Size the backing store to the element's CSS size times devicePixelRatio.
 export function fitCanvas(canvas) {
@@ -20,8 +20,8 @@ export function fitCanvas(canvas) {
 const PAD = { left: 44, right: 10, top: 10, bottom: 22 };
 
 function frame(ctx, width, height, xMax, yTicks) {
-  ctx.strokeStyle = "#d8dce5";
-  ctx.fillStyle = "#5d6677";
+  ctx.strokeStyle = colors().line;
+  ctx.fillStyle = colors().muted;
   ctx.font = "11px system-ui, sans-serif";
   ctx.lineWidth = 1;
   ctx.textAlign = "right";
@@ -53,7 +53,7 @@ function polyline(ctx, xs, ys, length, toX, toY, color, width) {
 }
 
 function emptyNote(ctx, width, height, text) {
-  ctx.fillStyle = "#5d6677";
+  ctx.fillStyle = colors().muted;
   ctx.font = "13px system-ui, sans-serif";
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
@@ -87,7 +87,7 @@ function legend(ctx, width, entries) {
 // A vertical line at the step the views look back at (null: none).
 function drawCursor(ctx, cursor, toX, height) {
   if (cursor === null) return;
-  ctx.strokeStyle = "#b3261e";
+  ctx.strokeStyle = colors().bad;
   ctx.lineWidth = 1.5;
   ctx.beginPath();
   ctx.moveTo(toX(cursor), PAD.top);
@@ -122,9 +122,9 @@ export function drawLossChart(canvas, series, overlays = [], current = "", curso
   for (let e = low; e <= high; e += 1) ticks.push({ y: toY(10 ** e), label: `1e${e}` });
   frame(ctx, width, height, xMax, ticks);
   drawOverlays(ctx, overlays, toX, toY);
-  if (overlays.length) legend(ctx, width, [{ color: COLORS.smooth, label: current }, ...overlays]);
+  if (overlays.length) legend(ctx, width, [{ color: colors().accent, label: current }, ...overlays]);
   if (length === 0) return;
-  polyline(ctx, xs, ys, length, toX, toY, COLORS.raw, 1);
+  polyline(ctx, xs, ys, length, toX, toY, withAlpha(colors().accent, 0.25), 1);
   const smooth = new Float64Array(length);
   let level = Math.log(ys[0]);
   const alpha = Math.min(1, 20 / length + 0.02);
@@ -132,7 +132,7 @@ export function drawLossChart(canvas, series, overlays = [], current = "", curso
     level += alpha * (Math.log(Math.max(ys[i], 1e-12)) - level);
     smooth[i] = Math.exp(level);
   }
-  polyline(ctx, xs, smooth, length, toX, toY, COLORS.smooth, 2);
+  polyline(ctx, xs, smooth, length, toX, toY, colors().accent, 2);
   drawCursor(ctx, cursor, toX, height);
 }
 
@@ -148,14 +148,14 @@ export function drawAccuracyChart(canvas, exact, perBit, overlays = [], cursor =
   const toY = (y) => PAD.top + (1 - y) * (height - PAD.top - PAD.bottom);
   frame(ctx, width, height, xMax, [0, 0.5, 1].map((v) => ({ y: toY(v), label: `${v * 100}%` })));
   drawOverlays(ctx, overlays, toX, toY);
-  polyline(ctx, perBit.xs, perBit.ys, perBit.length, toX, toY, COLORS.perBit, 1.5);
-  polyline(ctx, exact.xs, exact.ys, exact.length, toX, toY, COLORS.exact, 2);
+  polyline(ctx, perBit.xs, perBit.ys, perBit.length, toX, toY, colors().perBit, 1.5);
+  polyline(ctx, exact.xs, exact.ys, exact.length, toX, toY, colors().exact, 2);
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "left";
   ctx.textBaseline = "top";
-  ctx.fillStyle = COLORS.exact;
+  ctx.fillStyle = colors().exact;
   ctx.fillText("exact-match", PAD.left + 6, PAD.top + 4);
-  ctx.fillStyle = COLORS.perBit;
+  ctx.fillStyle = colors().perBit;
   ctx.fillText("per bit", PAD.left + 90, PAD.top + 4);
   drawCursor(ctx, cursor, toX, height);
 }

@@ -2,13 +2,13 @@
 // transition an arrow labelled "a b / bit written", all inputs that share an arrow on it.
 
 import { fitCanvas } from "./linechart.js";
+import { colors, withAlpha } from "./theme.js";
 
 const RADIUS = 24;
 // Beyond this many states, arrows and labels would cover each other: the states are drawn
 // small and unlabelled, with a line that says so.
 const MAX_LABELLED = 6;
 const BEND = 36;
-const INK = "#1d2330";
 
 // A state is named after the carry only when the check has shown that the machine is addition.
 function stateNames(explanation) {
@@ -83,7 +83,7 @@ function link(ctx, from, to, label, bent) {
 export function drawMachine(canvas, explanation) {
   const { ctx, width, height } = fitCanvas(canvas);
   ctx.font = "12px system-ui, sans-serif";
-  ctx.fillStyle = "#5d6677";
+  ctx.fillStyle = colors().muted;
   if (!explanation) {
     ctx.textAlign = "center";
     ctx.fillText("Read off the weights when training stops", width / 2, height / 2);
@@ -102,8 +102,8 @@ export function drawMachine(canvas, explanation) {
   });
   const all = arrows(explanation);
   const ends = new Set(all.map(({ from, to }) => `${from}>${to}`));
-  ctx.strokeStyle = INK;
-  ctx.fillStyle = INK;
+  ctx.strokeStyle = colors().ink;
+  ctx.fillStyle = colors().ink;
   ctx.lineWidth = 1.3;
   for (const { from, to, labels } of all) {
     const label = labels.join("  ");
@@ -124,10 +124,10 @@ export function drawMachine(canvas, explanation) {
   nodes.forEach((node, s) => {
     ctx.beginPath();
     ctx.arc(node.x, node.y, RADIUS, 0, 2 * Math.PI);
-    ctx.fillStyle = "#fff";
+    ctx.fillStyle = colors().panel;
     ctx.fill();
     ctx.stroke();
-    ctx.fillStyle = INK;
+    ctx.fillStyle = colors().ink;
     ctx.textBaseline = "middle";
     ctx.fillText(names[s], node.x, node.y);
   });
@@ -163,7 +163,7 @@ function drawTangle(ctx, explanation, width, height) {
     x: centre.x + ring * Math.cos(Math.PI + (2 * Math.PI * s) / count),
     y: centre.y + ring * Math.sin(Math.PI + (2 * Math.PI * s) / count),
   });
-  ctx.strokeStyle = "rgba(29, 35, 48, 0.18)";
+  ctx.strokeStyle = withAlpha(colors().ink, 0.18);
   ctx.lineWidth = 1;
   explanation.next.forEach((row, from) =>
     row.forEach((to) => {
@@ -178,12 +178,12 @@ function drawTangle(ctx, explanation, width, height) {
     const { x, y } = at(s);
     ctx.beginPath();
     ctx.arc(x, y, s === 0 ? 6 : 4, 0, 2 * Math.PI);
-    ctx.fillStyle = s === 0 ? INK : "#fff";
+    ctx.fillStyle = s === 0 ? colors().ink : colors().panel;
     ctx.fill();
-    ctx.strokeStyle = INK;
+    ctx.strokeStyle = colors().ink;
     ctx.stroke();
   }
-  ctx.fillStyle = "#5d6677";
+  ctx.fillStyle = colors().muted;
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   ctx.fillText(`${count} states, too many to label (filled: the start). As the network learns, they merge.`, width / 2, 4);

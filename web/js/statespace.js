@@ -3,9 +3,10 @@
 // the true carry after that step. The selected problem's path is drawn through them.
 
 import { fitCanvas } from "./linechart.js";
+import { colors, withAlpha } from "./theme.js";
 
-// Blue and orange: apart under the common colour-vision deficiencies.
-export const CARRY_COLORS = ["rgba(43, 108, 176, 0.55)", "rgba(221, 107, 32, 0.55)"];
+// Blue and orange (the accent and the warm colour): apart under the common colour-vision deficiencies.
+const carryColor = (carry) => (carry ? colors().warm : colors().accent);
 const PAD = { left: 10, right: 10, top: 26, bottom: 22 };
 const HIT_PX = 8;
 
@@ -50,12 +51,12 @@ export function drawStateSpace(canvas, space) {
     for (let i = 0; i < space.x.length; i += 1) {
       if (space.carry[i] === carry) ctx.rect(toX(space.x[i]) - 1.5, toY(space.y[i]) - 1.5, 3, 3);
     }
-    ctx.fillStyle = CARRY_COLORS[carry];
+    ctx.fillStyle = withAlpha(carryColor(carry), 0.55);
     ctx.fill();
   }
   // The selected problem's path, step by step, ringed at its last state.
   const path = space.path;
-  ctx.strokeStyle = "#1d2330";
+  ctx.strokeStyle = colors().ink;
   ctx.lineWidth = 1.5;
   ctx.beginPath();
   path.x.forEach((x, t) => (t === 0 ? ctx.moveTo(toX(x), toY(path.y[t])) : ctx.lineTo(toX(x), toY(path.y[t]))));
@@ -67,13 +68,13 @@ export function drawStateSpace(canvas, space) {
   ctx.font = "11px system-ui, sans-serif";
   ctx.textBaseline = "top";
   ctx.textAlign = "left";
-  ctx.fillStyle = "#5d6677";
+  ctx.fillStyle = colors().muted;
   const percent = (share) => `${Math.round(share * 100)}%`;
   ctx.fillText(`\u2192 first component, ${percent(space.explained[0])} of the variance`, PAD.left, height - PAD.bottom + 6);
   ctx.fillText(`\u2191 second, ${percent(space.explained[1])}; path: ${path.a} + ${path.b}`, PAD.left, 4);
   ctx.textAlign = "right";
-  ctx.fillStyle = CARRY_COLORS[1].replace("0.55", "1");
+  ctx.fillStyle = carryColor(1);
   ctx.fillText("\u25a0 carry 1", width - PAD.right, 4);
-  ctx.fillStyle = CARRY_COLORS[0].replace("0.55", "1");
+  ctx.fillStyle = carryColor(0);
   ctx.fillText("\u25a0 carry 0", width - PAD.right - 62, 4);
 }

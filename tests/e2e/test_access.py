@@ -1,0 +1,64 @@
+"""Everyone can read it: an automated accessibility audit (axe-core, from the test run's
+node_modules, never part of the site) in the light and the dark theme, while loading, training
+and solved; the dark theme follows the system's; every canvas says what it shows."""
+
+import pytest
+from conftest import ROOT, settle
+from test_page import by_id, pixels
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AUDIT_JS = """() => axe.run(document, { resultTypes: ["violations"] }).then((result) =>
+  result.violations
+    .filter((violation) => ["serious", "critical"].includes(violation.impact))
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`))"""
+
+
+def audit(page) -> list[str]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(AUDIT_JS)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_problems_loaded_training_and_solved(browser, base_url, scheme):
+    context = browser.new_context(bypass_csp=True, service_workers="block", color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url)
+    page.wait_for_function("window.rnnDemo && window.rnnDemo.status().phase === 'ready'", timeout=90_000)
+    assert audit(page) == []
+    by_id(page, "speed").select_option("1")
+    by_id(page, "train-toggle").click()
+    page.wait_for_function("window.rnnDemo.status().step >= 10")
+    assert audit(page) == []
+    by_id(page, "speed").select_option("max")
+    page.wait_for_function("window.rnnDemo.status().phase === 'solved'", timeout=60_000)
+    settle(page)
+    page.wait_for_function("window.rnnDemo.explanation() !== null")
+    assert audit(page) == []
+    described = by_id(page, "accuracy-chart").get_attribute("aria-label")
+    assert described.startswith("Accuracy chart: exact-match 100.0% (all pairs)"), described
+    step = page.evaluate("window.rnnDemo.status().step")
+    assert by_id(page, "bit-view").get_attribute("aria-label") == f"Bit panel, now (step {step}): 8 of 8 problems right"
+    assert "This machine is binary addition" in by_id(page, "machine-view").get_attribute("aria-label")
+    context.close()
+
+
+def test_the_dark_theme_follows_the_system_and_redraws_the_canvases(browser, base_url):
+    drawn = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(bypass_csp=True, service_workers="block", color_scheme=scheme)
+        page = context.new_page()
+        page.goto(base_url)
+        page.wait_for_function("window.rnnDemo && window.rnnDemo.status().phase === 'ready'", timeout=90_000)
+        page.wait_for_timeout(100)
+        drawn[scheme] = (
+            page.evaluate("getComputedStyle(document.documentElement).backgroundColor"),
+            pixels(page, "bit-view")["checksum"],
+        )
+        if scheme == "dark":  # and back, as when the system's setting changes while the page is open
+            page.emulate_media(color_scheme="light")
+            page.wait_for_timeout(100)
+            assert pixels(page, "bit-view")["checksum"] == drawn["light"][1]
+        context.close()
+    assert drawn["light"][0] == "rgb(245, 246, 249)" and drawn["dark"][0] == "rgb(17, 20, 26)"
+    assert drawn["light"][1] != drawn["dark"][1]
