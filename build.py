@@ -314,12 +314,25 @@ def chromium_path() -> str:
     return shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def firefox_path() -> str:
+    """Debian's firefox-esr, for the smoke test in a second browser engine."""
+    found = shutil.which("firefox-esr")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        raise SystemExit("build: the tests need Debian's firefox-esr; run: sudo apt-get install -y firefox-esr")
+    log("installing Debian's firefox-esr with apt-get")
+    run("apt-get", "update", "-qq")
+    run("apt-get", "install", "-y", "-qq", "firefox-esr", env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    return shutil.which("firefox-esr") or "/usr/bin/firefox-esr"
+
+
 def ensure_node_tools() -> None:
     lock = ROOT / "package-lock.json"
     stamp = ROOT / "node_modules" / ".package-lock"
     if stamp.exists() and stamp.read_text() == lock.read_text():
         return
-    log("installing the JS linter with npm")
+    log("installing the JS tools with npm: eslint, axe-core, puppeteer-core")
     run("npm", "ci", "--silent", "--no-audit", "--no-fund", cwd=ROOT)
     stamp.write_text(lock.read_text())
 
@@ -327,6 +340,7 @@ def ensure_node_tools() -> None:
 def test(pytest_args: list[str]) -> int:
     ensure_venv()
     chromium = chromium_path()
+    firefox = firefox_path()
     ensure_node_tools()
     venv_bin = VENV / "bin"
     log("lint: ruff check, ruff format --check, eslint, actionlint")
@@ -338,7 +352,7 @@ def test(pytest_args: list[str]) -> int:
     run("node", "--test", "tests/js/", cwd=ROOT)
     build(ROOT / "dist")
     log("pytest: unit and end-to-end tests")
-    env = {**os.environ, "RNNADD_SITE": str(ROOT / "dist"), "RNNADD_CHROMIUM": chromium}
+    env = {**os.environ, "RNNADD_SITE": str(ROOT / "dist"), "RNNADD_CHROMIUM": chromium, "RNNADD_FIREFOX": firefox}
     return subprocess.run([venv_bin / "python", "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
 
 

@@ -18,4 +18,6 @@ export default [
   { files: ["web/js/worker.js"], languageOptions: { globals: globals.worker } },
   { files: ["web/sw.js"], languageOptions: { sourceType: "script", globals: globals.serviceworker } },
   { files: ["tests/js/**/*.js"], languageOptions: { globals: globals.node } },
+  // Node, with functions that run in the page.
+  { files: ["tests/firefox/**/*.mjs"], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 ];
