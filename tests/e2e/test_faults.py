@@ -82,7 +82,8 @@ def test_a_refused_question_clears_the_previous_answer(app):
 
 
 def test_nothing_breaks_the_security_policy_from_start_to_error(browser, base_url, tmp_path):
-    context = browser.new_context(accept_downloads=True)  # the policy enforced, as a visitor has it
+    # The policy enforced, as a visitor has it; no offline cache, so that a file can be made to fail.
+    context = browser.new_context(accept_downloads=True, service_workers="block")
     page = context.new_page()
     watch = PageWatch(page)
     page.goto(base_url)

@@ -84,5 +84,9 @@ def test_space_trains_and_pauses_dot_steps_and_r_resets(app):
     app.keyboard.press("r")
     app.wait_for_function("window.rnnDemo.status().config.seed === 7 && window.rnnDemo.status().step === 0")
     by_id(app, "field-seed").press("r")  # typed into a field, a key is just a key
+    app.keyboard.press("Tab")  # the focus shows where it is
+    style = "getComputedStyle(document.activeElement)"
+    outline = app.evaluate(f"[{style}.outlineStyle, {style}.outlineWidth]")
+    assert outline[0] == "solid" and float(outline[1].removesuffix("px")) >= 2
     assert status(app)["config"]["seed"] == 7
     expect(by_id(app, "shortcuts")).to_contain_text("Space train or pause")

@@ -75,6 +75,8 @@ def test_download_then_load_restores_the_session(app, tmp_path, browser, base_ur
     assert download.value.suggested_filename == f"rnnadd-elman-12bit-step{status(app)['step']}.json"
     saved = json.loads(path.read_text())
     assert saved["step"] == status(app)["step"] and saved["config"] == status(app)["config"]
+    kept = app.evaluate("window.rnnDemo.timeline().kept")
+    assert saved["timeline"]["steps"] == kept == list(range(saved["step"] + 1))
     # The same file is a CLI session: it continues in CPython.
     assert Session.from_snapshot(saved).step_count == saved["step"]
 
@@ -84,6 +86,7 @@ def test_download_then_load_restores_the_session(app, tmp_path, browser, base_ur
     other.wait_for_function(f"window.rnnDemo.status().step === {saved['step']}")  # files are read asynchronously
     state = status(other)
     assert state["step"] == saved["step"] and state["config"] == saved["config"]
+    assert other.evaluate("window.rnnDemo.timeline().kept") == saved["timeline"]["steps"]  # it can look back
     expect(by_id(other, "field-hidden")).to_have_value("16")
     assert "hidden=16&" in other.evaluate("location.hash") and "bits=12&" in other.evaluate("location.hash")
     assert by_id(other, "load-error").inner_text() == ""

@@ -304,7 +304,7 @@ function tick(now) {
 
 // Each canvas also says what it shows, in words, for screen readers.
 function describe(id, text) {
-  if ($(id).getAttribute("aria-label") !== text) $(id).setAttribute("aria-label", text);
+  setAttribute($(id), "aria-label", text);
 }
 
 function describeCanvases() {
@@ -324,7 +324,7 @@ function describeCanvases() {
 function draw() {
   const { stale } = state;
   if (stale.size) describeCanvases();
-  if (stale.has("status")) $("status").textContent = statusText(status(), trainer);
+  if (stale.has("status")) setText($("status"), statusText(status(), trainer));
   if (stale.has("timeline")) drawTimeline();
   if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, overlays("loss"), comparedRuns().current, scrubber.at);
   if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
@@ -333,14 +333,14 @@ function draw() {
     drawBitView($("bit-view"), state.panel, state.view === "embed");
     const right = rightCount(state.panel);
     const when = state.panelStep === trainer.step && scrubber.at === null ? `now (step ${trainer.step})` : `at step ${state.panelStep} of ${trainer.step}`;
-    $("bit-summary").textContent = state.panel.length ? `${when}: ${right} of ${state.panel.length} problems right` : "";
+    setText($("bit-summary"), state.panel.length ? `${when}: ${right} of ${state.panel.length} problems right` : "");
   }
   if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits);
   if (stale.has("space")) drawStateSpace($("state-space"), state.stateSpace);
   if (stale.has("machine")) drawMachine($("machine-view"), state.explanation);
   stale.clear();
   const phase = trainer.phase;
-  $("train-toggle").textContent = phase === "training" ? "Pause" : "Train";
+  setText($("train-toggle"), phase === "training" ? "Pause" : "Train");
   $("train-toggle").disabled = $("step-button").disabled = phase === "loading" || phase === "error";
 }
 
@@ -356,15 +356,24 @@ function atText() {
   return scrubber.at === null ? `now (step ${trainer.step})` : `at step ${scrubber.at} of ${trainer.step}`;
 }
 
+// Writes that change nothing still cost the browser a layout: every frame of training comes here.
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+function setAttribute(element, name, value) {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
 function drawTimeline() {
   const slider = $("timeline-slider");
-  slider.max = String(scrubber.kept.length);
-  slider.value = String(scrubber.index());
-  slider.setAttribute("aria-valuetext", atText());
-  $("timeline-label").textContent =
-    scrubber.at === null ? `Now: step ${trainer.step}. Drag to look back at any of ${scrubber.kept.length} kept steps.` : `Showing the network ${atText()}.`;
-  for (const label of document.querySelectorAll("[data-at]")) label.textContent = scrubber.at === null ? "" : atText();
-  $("play-button").textContent = scrubber.playing ? "Stop" : "Play";
+  setAttribute(slider, "max", String(scrubber.kept.length));
+  if (slider.value !== String(scrubber.index())) slider.value = String(scrubber.index());
+  setAttribute(slider, "aria-valuetext", atText());
+  const kept = scrubber.kept.length;
+  setText($("timeline-label"), scrubber.at === null ? `Now: step ${trainer.step}. Drag to look back at any of ${kept} kept steps.` : `Showing the network ${atText()}.`);
+  for (const label of document.querySelectorAll("[data-at]")) setText(label, scrubber.at === null ? "" : atText());
+  setText($("play-button"), scrubber.playing ? "Stop" : "Play");
   $("live-button").disabled = scrubber.at === null && !scrubber.playing;
   // The address follows the step looked at; an invalid link stays as given until it changes.
   if (state.config && state.linkAt === null && scrubber.at !== state.addressAt) showAddress();
