@@ -302,29 +302,17 @@ def ensure_venv() -> None:
     stamp.write_text(requirements.read_text())
 
 
-def chromium_path() -> str:
-    found = shutil.which("chromium")
+def debian_browser(package: str) -> str:
+    """A browser from Debian's packages (chromium, firefox-esr), installed with apt-get when missing."""
+    found = shutil.which(package)
     if found:
         return found
     if os.geteuid() != 0:
-        raise SystemExit("build: the tests need Debian's chromium; run: sudo apt-get install -y chromium")
-    log("installing Debian's chromium with apt-get")
+        raise SystemExit(f"build: the tests need Debian's {package}; run: sudo apt-get install -y {package}")
+    log(f"installing Debian's {package} with apt-get")
     run("apt-get", "update", "-qq")
-    run("apt-get", "install", "-y", "-qq", "chromium", env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-    return shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def firefox_path() -> str:
-    """Debian's firefox-esr, for the smoke test in a second browser engine."""
-    found = shutil.which("firefox-esr")
-    if found:
-        return found
-    if os.geteuid() != 0:
-        raise SystemExit("build: the tests need Debian's firefox-esr; run: sudo apt-get install -y firefox-esr")
-    log("installing Debian's firefox-esr with apt-get")
-    run("apt-get", "update", "-qq")
-    run("apt-get", "install", "-y", "-qq", "firefox-esr", env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-    return shutil.which("firefox-esr") or "/usr/bin/firefox-esr"
+    run("apt-get", "install", "-y", "-qq", package, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    return shutil.which(package) or f"/usr/bin/{package}"
 
 
 def ensure_node_tools() -> None:
@@ -339,8 +327,8 @@ def ensure_node_tools() -> None:
 
 def test(pytest_args: list[str]) -> int:
     ensure_venv()
-    chromium = chromium_path()
-    firefox = firefox_path()
+    chromium = debian_browser("chromium")
+    firefox = debian_browser("firefox-esr")  # the smoke test in a second browser engine
     ensure_node_tools()
     venv_bin = VENV / "bin"
     log("lint: ruff check, ruff format --check, eslint, actionlint")
@@ -348,7 +336,7 @@ def test(pytest_args: list[str]) -> int:
     run(venv_bin / "ruff", "format", "--check", ".", cwd=ROOT)
     run(ROOT / "node_modules" / ".bin" / "eslint", ".", cwd=ROOT)
     run(venv_bin / "actionlint", cwd=ROOT)  # the publishing workflow under .github/workflows
-    log("node --test: the page's trainer rules")
+    log("node --test: the page's rules (trainer, scrubber, kept runs, palette)")
     run("node", "--test", "tests/js/", cwd=ROOT)
     build(ROOT / "dist")
     log("pytest: unit and end-to-end tests")

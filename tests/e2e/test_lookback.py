@@ -7,18 +7,10 @@ from conftest import open_app, settle, status
 from playwright.sync_api import expect
 from rnnadd import Config, Session
 from test_blackbox import EXPLAINED_WIDE
+from test_compare import colored
 from test_page import by_id, losses, pixels, train_until
 
 CURSOR = (179, 38, 30)  # the charts' cursor at the step looked back at
-CURSOR_JS = """([id, rgb]) => {
-  const canvas = document.querySelector(`[data-testid="${id}"]`);
-  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  let near = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 40) near += 1;
-  }
-  return near;
-}"""
 
 
 def solve(app) -> int:
@@ -53,7 +45,7 @@ def test_scrubbing_back_shows_every_view_as_the_network_was_then(app):
     assert summary.startswith(f"at step 5 of {solved}: ") and not summary.endswith("8 of 8 problems right")
     app.wait_for_timeout(100)  # drawn on the next animation frame
     assert pixels(app, "bit-view")["checksum"] != live["checksum"]
-    assert app.evaluate(CURSOR_JS, ["loss-chart", list(CURSOR)]) > 20
+    assert colored(app, "loss-chart", CURSOR) > 20
     expect(by_id(app, "timeline-label")).to_have_text(f"Showing the network at step 5 of {solved}.")
     expect(app.locator("[data-at]").first).to_have_text(f"at step 5 of {solved}")
 
