@@ -44,7 +44,7 @@ def explain_costs(seed, rounds):
     chains_ms, chains = timed(lambda: evaluation.carry_chains(p, act), rounds)
     agree_ms, _ = timed(lambda: machine.agreement(found.machine, p, act, bits), rounds)
     wide_ms, _ = timed(lambda: machine.agreement(found.machine, p, act, encoding.MAX_BITS), rounds)
-    space_ms, _ = timed(lambda: statespace.state_space(p, act, bits, 12345), rounds)
+    space_ms, _ = timed(lambda: statespace.state_space(p, act, bits, 12345, (5, 5)), rounds)
     return {
         "seed": seed, "steps": session.step_count, "states": found.machine.size, "equivalent": difference is None,
         "extract_ms": extract_ms, "verdict_ms": verdict_ms, "chains_ms": chains_ms,
