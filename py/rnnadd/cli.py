@@ -379,6 +379,7 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
 def explain(args: argparse.Namespace, out: TextIO) -> int:
     session = load_session(args.weights)
     found = machine.explain(session.params, session.config.activation, session.config.bits).to_dict()
+    found["step"] = session.step_count  # as the page gives it: the weights of which step
     if args.json:
         out.write(json.dumps(found, indent=2) + "\n")
         return 0

@@ -221,7 +221,7 @@ class Trainer:
         c = self.session.config
         found = machine.explain(self.session.weights_at(at), c.activation, c.bits, wide=False)
         self.explained = (self._step(at), found.extraction.machine)
-        return found.to_dict()
+        return {**found.to_dict(), "step": self._step(at)}
 
     def explain_wide(self, at: int | None = None) -> dict:
         """How often the network writes the bits of the machine `explain` read, on random 64-bit sums."""

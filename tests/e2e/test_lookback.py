@@ -52,7 +52,8 @@ def test_scrubbing_back_shows_every_view_as_the_network_was_then(app):
     by_id(app, "ask-button").click()  # Ask answers as the network was then: 50 + 3
     answer = then.ask(50, 3).answer
     expect(by_id(app, "ask-result")).to_contain_text(f"network: {answer:08b} = {answer}")
-    app.wait_for_function(EXPLAINED_WIDE)  # the machine too, once the position rests
+    # The machine too, once the position rests.
+    app.wait_for_function(f"{EXPLAINED_WIDE} && window.rnnDemo.explanation().step === 5")
     assert not app.evaluate("window.rnnDemo.explanation()")["equivalent"]
 
     by_id(app, "timeline-slider").focus()
