@@ -2,8 +2,11 @@
 node_modules, never part of the site) in the light and the dark theme, while loading, training
 and solved; the dark theme follows the system's; every canvas says what it shows."""
 
+import re
+
 import pytest
 from conftest import ROOT, settle
+from playwright.sync_api import expect
 from test_page import by_id, pixels
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -35,11 +38,14 @@ def test_no_serious_accessibility_problems_loaded_training_and_solved(browser, b
     settle(page)
     page.wait_for_function("window.rnnDemo.explanation() !== null")
     assert audit(page) == []
-    described = by_id(page, "accuracy-chart").get_attribute("aria-label")
-    assert described.startswith("Accuracy chart: exact-match 100.0% (all pairs)"), described
+    # Described on the next animation frame: expect() waits for it.
+    expect(by_id(page, "accuracy-chart")).to_have_attribute(
+        "aria-label", re.compile(r"^Accuracy chart: exact-match 100\.0% \(all pairs\)")
+    )
     step = page.evaluate("window.rnnDemo.status().step")
-    assert by_id(page, "bit-view").get_attribute("aria-label") == f"Bit panel, now (step {step}): 8 of 8 problems right"
-    assert "This machine is binary addition" in by_id(page, "machine-view").get_attribute("aria-label")
+    bits = f"Bit panel, now (step {step}): 8 of 8 problems right"
+    expect(by_id(page, "bit-view")).to_have_attribute("aria-label", bits)
+    expect(by_id(page, "machine-view")).to_have_attribute("aria-label", re.compile("This machine is binary addition"))
     context.close()
 
 
