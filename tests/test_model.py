@@ -4,6 +4,7 @@ from reference import forward_probs
 from rnnadd import encoding, evaluation, model
 from rnnadd.activations import ACTIVATIONS
 from rnnadd.cells import CELLS
+from rnnadd.cells.symbols import SYMBOL_BITS
 
 CASES = [("elman", activation, loss) for activation in ACTIVATIONS for loss in model.LOSSES]
 CASES += [(cell, "tanh", loss) for cell in ("gru", "lstm") for loss in model.LOSSES]
@@ -105,6 +106,22 @@ def test_prefix_tree_evaluation_counts_like_running_every_pair(cell, activation,
         for a, b in wrong:  # each one really is added wrongly
             probs = model.forward(params, encoding.encode_pairs([a], [b], bits)[0], activation).probs[:, 0]
             assert encoding.bits_to_int(encoding.probs_to_bits(probs)) != a + b
+
+
+@pytest.mark.parametrize(("cell", "activation"), CELL_CASES)
+@pytest.mark.parametrize("branching", [1, 4])
+def test_a_cells_children_are_its_forward_step_with_each_symbol(cell, activation, branching):
+    """The walk's step is the forward pass's step, from each state with each symbol."""
+    rng = np.random.default_rng(branching)
+    params = model.init_params(rng, 6, "uniform", cell)
+    params.flat[:] = rng.normal(0, 1.5, params.flat.size)
+    states = rng.normal(0, 1, (5, CELLS[cell].STATE * 6))
+    hidden, ends = CELLS[cell].children(params, states, activation, branching)
+    for i in range(5 * branching):
+        inputs = SYMBOL_BITS[i % branching][None, None]
+        one, _, end = CELLS[cell].forward(params, inputs, activation, states[i // branching][None])
+        np.testing.assert_allclose(hidden[i], one[1, 0], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(ends[i], end[0], rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("cell", list(CELLS))

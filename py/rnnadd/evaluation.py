@@ -8,6 +8,7 @@ import numpy as np
 
 from . import encoding, model
 from .cells import CELLS
+from .cells.symbols import SYMBOL_BITS
 
 MAX_EXHAUSTIVE_PAIRS = 65_536
 SOLVED_SAMPLE = 10_000  # pairs that decide "solved" where there are too many to check them all
@@ -150,10 +151,6 @@ def _count_right(
     return bits_right, sums_right
 
 
-# The four (a bit, b bit) inputs a time step can bring; symbol x is 2 * (bit of a) + (bit of b).
-SYMBOL_BITS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-
-
 def tree_fits(params: model.Params, bits: int) -> bool:
     cell = CELLS[params.cell]
     return 4 ** (bits - 1) * params.hidden * (cell.GATES + cell.STATE) <= MAX_WORK_FLOATS
@@ -174,9 +171,8 @@ def prefix_walk(params: model.Params, activation: str, bits: int) -> Iterator[tu
     for t in range(bits):
         branching = 1 if t == bits - 1 else 4  # operands are below 2^(bits-1): their top bits are both 0
         symbols = np.tile(np.arange(branching), len(state))
-        starts = np.repeat(state, branching, axis=0)
-        hidden, _, state = cell.forward(params, SYMBOL_BITS[symbols][None], activation, starts)
-        yield symbols, branching, model.output_logits(params, hidden[1]) > 0
+        hidden, state = cell.children(params, state, activation, branching)
+        yield symbols, branching, model.output_logits(params, hidden) > 0
 
 
 def _prefix_tree(params: model.Params, activation: str, bits: int) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:

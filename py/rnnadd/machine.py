@@ -24,10 +24,10 @@ import numpy as np
 
 from . import encoding, evaluation, model
 from .cells import CELLS
+from .cells.symbols import SYMBOL_BITS
 
 # Symbol x of a time step is 2 * (bit of a) + (bit of b). Indices are np.intp: 32 bits in the page.
 SYMBOL_COUNT = 4
-SYMBOL_BITS = evaluation.SYMBOL_BITS
 SIGNATURE_DEPTH = 2
 EXTRACTION_PAIRS = 256
 MAX_WORK_FLOATS = 2**22  # the states stepped stay below 32 MB, whatever the hidden size
@@ -164,9 +164,8 @@ def behaviour(params: model.Params, activation: str, states: np.ndarray) -> np.n
     written = []
     frontier = states
     for _ in range(SIGNATURE_DEPTH):
-        inputs = np.tile(SYMBOL_BITS, (len(frontier), 1))[None]
-        frontier, bits = _one_step(params, activation, inputs, np.repeat(frontier, SYMBOL_COUNT, axis=0))
-        written.append(bits.reshape(len(states), -1))
+        hidden, frontier = CELLS[params.cell].children(params, frontier, activation, SYMBOL_COUNT)
+        written.append((model.output_logits(params, hidden) > 0).astype(np.intp).reshape(len(states), -1))
     return np.hstack(written)
 
 

@@ -8,6 +8,11 @@ A cell module has:
     hidden_range(activation) -> (low, high) of its hidden values, high None when unbounded
     forward(params, inputs, activation, start) -> (hidden (T+1, B, H), cache, end state (B, STATE*H))
     backward(params, inputs, hidden, cache, d_hidden, activation, grads)   writes w_ih, b_ih, w_hh
+    children(params, states, activation, branching) -> (hidden (N*branching, H), states)
+                     each of N states stepped with each of the first `branching` input symbols
+                     (symbols.SYMBOL_BITS), child i from state i // branching with symbol
+                     i % branching: the step of the walk over shared prefixes (evaluation.prefix_walk);
+                     symbols.children_by_forward does it for any cell
 
 `start` is the state to begin from (None: zeros), so that a walk over shared
 prefixes can resume a cell where it stopped. `activation` names the Elman

@@ -7,7 +7,7 @@ h' = (1 - z) n + z h
 import numpy as np
 
 from ..activations import sigmoid
-from . import sums
+from . import sums, symbols
 
 GATES = 3
 STATE = 1
@@ -58,3 +58,7 @@ def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None
     grads.w_hh[...] = sums.over_steps(hidden[:-1], d_from_h)
     grads.w_ih[...] = sums.over_steps(inputs, d_drive)
     grads.b_ih[...] = sums.columns(d_drive)
+
+
+def children(params, states: np.ndarray, activation: str, branching: int):
+    return symbols.children_by_forward(forward, params, states, activation, branching)

@@ -8,7 +8,7 @@ It carries two states, h and c; `start` and the end state hold them side by side
 import numpy as np
 
 from ..activations import sigmoid
-from . import sums
+from . import sums, symbols
 
 GATES = 4
 STATE = 2
@@ -72,3 +72,7 @@ def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None
     grads.w_hh[...] = sums.over_steps(hidden[:-1], d_gates)
     grads.w_ih[...] = sums.over_steps(inputs, d_gates)
     grads.b_ih[...] = sums.columns(d_gates)
+
+
+def children(params, states: np.ndarray, activation: str, branching: int):
+    return symbols.children_by_forward(forward, params, states, activation, branching)
