@@ -139,6 +139,32 @@ test("a Reset that finds a long step in flight ends that worker and uses the sta
   assert.equal(trainer.outstanding, 0);
 });
 
+test("a run's first chunk does not ask again for slow views that show the current weights", async () => {
+  const setup = setUp();
+  let selected = "5";
+  setup.trainer.slowViews = () => [["hidden_view", selected, "5"]];
+  const { trainer, workers, advance } = await started(setup);
+  advance(1000);
+  trainer.play();
+  const chunk = workers[0].requests.shift();
+  assert.deepEqual(chunk.calls, [["train", 1, true], ["panel"]]);
+  trainer.pause(); // then the views of the weights it stops at
+  const views = workers[0].requests.shift();
+  assert.deepEqual(views.calls, [["hidden_view", "5", "5"]]);
+  chunk.resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 0 }]);
+  views.resolve([{ value: [], ms: 0 }]);
+  await flush();
+  advance(1000);
+  trainer.play();
+  assert.deepEqual(workers[0].requests.shift().calls, [["train", 20, true], ["panel"]]);
+  trainer.pause();
+  workers[0].requests.splice(0);
+  selected = "7"; // another problem picked: the slow views no longer show what is asked
+  advance(1000);
+  trainer.play();
+  assert.deepEqual(workers[0].requests.shift().calls.slice(2), [["hidden_view", "7", "5"]]);
+});
+
 test("a diverged run stops with its message", async () => {
   const { trainer, workers } = await started(setUp());
   trainer.play(); // sends the first chunk at once
@@ -155,7 +181,11 @@ test("a new small session warms up on a scratch copy while it waits, and the fir
   trainer.tick(0);
   const warm = workers[0].requests.shift();
   assert.deepEqual(warm.calls, [["warm_up", 1]]);
-  warm.resolve([{ value: { steps: 1 }, ms: 2 }]);
+  // The first call also compiles: slower than a frame, and neither a measurement nor a reason to stop.
+  warm.resolve([{ value: { steps: 1 }, ms: 3 * CHUNK_MS }]);
+  await flush();
+  trainer.tick(4);
+  workers[0].requests.shift().resolve([{ value: { steps: 1 }, ms: 2 }]);
   await flush();
   trainer.tick(8);
   assert.deepEqual(workers[0].requests.shift().calls, [["warm_up", Math.ceil(CHUNK_MS / 2 / 4)]]);

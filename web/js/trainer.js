@@ -66,6 +66,7 @@ export class Trainer {
     this.trainMs = 0; // Python's time spent training this session
     this.extraMs = 0; // the views' share of each chunk
     this.lastSlowViews = -Infinity;
+    this.slowShown = null; // the slow views last asked for outside the loop, and at which step
     this.rateWindow = [];
     this.stepsPerSecond = 0;
   }
@@ -83,12 +84,13 @@ export class Trainer {
     try {
       if (this.outstanding > 0 && !(await this.drainedOrStandby())) await this.replaceWorker();
       const stopped = method === "load" ? this.stoppedViews() : [];
-      const calls = [[method, argument], ...this.views(), ...this.slowViews(), ...stopped];
+      const slow = this.slowViews();
+      const calls = [[method, argument], ...this.views(), ...slow, ...stopped];
       const results = await this.send(calls);
       if (mine !== this.generation) return null;
       this.resetCounters();
-      this.lastSlowViews = this.now(); // they came with the session
       this.step = results[0].value.step;
+      this.slowShown = slowKey(this.step, slow); // they came with the session
       this.stepWork = results[0].value.stepWork;
       this.error = null;
       this.phase = "ready";
@@ -168,15 +170,21 @@ export class Trainer {
   tick(now) {
     const oldest = this.chunksSentAt[0];
     if (!this.standby && oldest !== undefined && now - oldest > SLOW_STEP_MS) this.prepareStandby();
-    const warming = this.warmUpMs < WARM_UP_MS && this.stepWork <= WARM_UP_MAX_WORK;
-    // Small warm-up chunks, so that Train pressed meanwhile waits only a few milliseconds.
-    if (warming && this.phase === "ready" && !this.switching && this.outstanding === 0) this.warmUp(Math.ceil(this.chunkSize() / 4));
+    this.warmUpWhileIdle();
     if (this.phase !== "training" || this.switching || this.inFlight >= MAX_IN_FLIGHT) return;
     const steps = this.target === null ? this.chunkSize() : Math.min(this.chunkSize(), this.target - this.step - this.queuedSteps);
     if (steps < 1) return;
-    const slow = now - this.lastSlowViews >= SLOW_VIEWS_MS;
-    if (slow) this.lastSlowViews = now;
-    this.sendChunk(steps, slow);
+    this.sendChunk(steps, this.slowViewsDue(now));
+  }
+
+  // Slow views ride along every SLOW_VIEWS_MS, but not when they already show these
+  // weights: a run's first chunk then costs only its training.
+  slowViewsDue(now) {
+    if (now - this.lastSlowViews < SLOW_VIEWS_MS) return false;
+    this.lastSlowViews = now;
+    const current = slowKey(this.step, this.slowViews()) === this.slowShown;
+    this.slowShown = null;
+    return !current;
   }
 
   chunkSize() {
@@ -185,15 +193,23 @@ export class Trainer {
     return Math.max(1, Math.min(MAX_CHUNK, Math.floor((CHUNK_MS - this.extraMs) / this.stepMs)));
   }
 
+  // Small warm-up calls back to back, so that Train pressed meanwhile waits only a few milliseconds.
+  warmUpWhileIdle() {
+    const warming = this.warmUpMs < WARM_UP_MS && this.stepWork <= WARM_UP_MAX_WORK;
+    if (warming && this.phase === "ready" && !this.switching && this.outstanding === 0) this.warmUp(Math.ceil(this.chunkSize() / 4));
+  }
+
   async warmUp(steps) {
     const mine = this.generation;
     const results = await this.send([["warm_up", steps]]);
     if (!results || mine !== this.generation) return;
     const [{ value, ms }] = results;
+    const first = this.warmUpMs === 0; // also makes the scratch session and runs the code for the first time
     this.warmUpMs += ms;
     // A scratch that diverged, or steps too slow to be worth it, end the warm-up.
-    if (value.steps < steps || ms / steps > CHUNK_MS) this.warmUpMs = WARM_UP_MS;
-    if (value.steps) this.measureStep(ms / value.steps);
+    if (value.steps < steps || (!first && ms / steps > CHUNK_MS)) this.warmUpMs = WARM_UP_MS;
+    if (value.steps && !first) this.measureStep(ms / value.steps);
+    this.warmUpWhileIdle();
   }
 
   measureStep(ms) {
@@ -320,6 +336,8 @@ export class Trainer {
     const requests = [[this.slowViews(), "stopped"], ...this.stoppedViews().map((call) => [[call], "view"])];
     const replies = requests.filter(([calls]) => calls.length).map(async ([calls, why]) => {
       const values = await this.request(calls);
+      // Every chunk sent before them is back by now: they show this.step's weights.
+      if (values && why === "stopped") this.slowShown = slowKey(this.step, calls);
       if (values) this.onData(values, why);
     });
     try {
@@ -342,6 +360,8 @@ export class Trainer {
     return this.sentAt.length ? this.now() - this.sentAt[0] : 0;
   }
 }
+
+const slowKey = (step, calls) => JSON.stringify([step, calls]);
 
 // Replies keyed by the method that made them ("session" for the call that made a session).
 function byMethod(calls, results) {
