@@ -337,7 +337,7 @@ def test(pytest_args: list[str]) -> int:
     run(ROOT / "node_modules" / ".bin" / "eslint", ".", cwd=ROOT)
     run(venv_bin / "actionlint", cwd=ROOT)  # the publishing workflow under .github/workflows
     log("node --test: the page's rules (trainer, scrubber, kept runs, palette)")
-    run("node", "--test", "tests/js/", cwd=ROOT)
+    run("node", "--test", "--test-timeout=10000", "tests/js/", cwd=ROOT)  # a promise never settled fails, not hangs
     build(ROOT / "dist")
     log("pytest: unit and end-to-end tests")
     env = {**os.environ, "RNNADD_SITE": str(ROOT / "dist"), "RNNADD_CHROMIUM": chromium, "RNNADD_FIREFOX": firefox}

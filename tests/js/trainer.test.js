@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CHUNK_MS, SWITCH_WAIT_MS, Trainer } from "../../web/js/trainer.js";
+import { CHUNK_MS, SLOW_CHUNK_MS, SWITCH_WAIT_MS, Trainer } from "../../web/js/trainer.js";
 
 // A worker stand-in: records every request and answers when the test says so.
 function fakePython() {
@@ -122,8 +122,8 @@ test("a Reset that finds a long step in flight ends that worker and uses the sta
   const setup = await started(setUp());
   const { trainer, workers, advance } = setup;
   trainer.play(); // sends the first chunk at once
-  advance(500);
-  trainer.tick(500); // the step has run for 500 ms: a standby worker starts
+  advance(SLOW_CHUNK_MS + 1);
+  trainer.tick(SLOW_CHUNK_MS + 1); // the step has run for longer than a chunk should: a standby worker starts
   assert.equal(workers.length, 2);
   await flush();
   assert.equal(trainer.standbyState(), "ready");
@@ -250,6 +250,34 @@ test("when a run stops, the slow views come in one request, then each stopped vi
   explain.resolve([{ value: { states: 2 }, ms: 80 }]); // each shows as soon as it is back
   await flush();
   assert.deepEqual(seen.at(-1), ["view", { explain: { states: 2 } }]);
+});
+
+test("a chunk slowed by its solved checks brings up no standby; a Reset waits for it, not for a standby's start", async () => {
+  const { trainer, workers, advance } = await started(setUp());
+  const connect = trainer.connect;
+  trainer.connect = () => Object.assign(connect(), { ready: new Promise(() => {}) }); // a standby still starting
+  trainer.play();
+  workers[0].requests.shift().resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 0 }]);
+  await flush();
+  trainer.tick(16); // a chunk of 1 ms steps that meets a few solved checks: 300 ms
+  advance(300);
+  trainer.tick(316);
+  assert.equal(workers.length, 1);
+  advance(SLOW_CHUNK_MS);
+  trainer.tick(816); // past any chunk of this session: a standby starts
+  assert.equal(workers.length, 2);
+  const reset = trainer.begin("create", { seed: 3 });
+  advance(SWITCH_WAIT_MS + 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(workers[0].terminated, false);
+  assert.equal(trainer.stopping, true); // the page says the step is being stopped
+  for (const chunk of workers[0].requests.splice(0)) chunk.resolve([trained(21, 20), { value: [], ms: 0 }]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const create = workers[0].requests.shift();
+  assert.deepEqual(create.calls[0], ["create", { seed: 3 }]);
+  create.resolve([{ value: { config: { seed: 3 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  assert.deepEqual((await reset).config, { seed: 3 });
+  assert.equal(trainer.stopping, false);
 });
 
 test("a Reset while views compute waits for them, and no standby worker starts for a view", async () => {

@@ -12,8 +12,12 @@ const MAX_CHUNK = 10_000;
 // can then end the busy worker instead of waiting for its step. Only training
 // counts: views take a bounded time, shorter than booting another worker.
 export const SLOW_STEP_MS = 100;
+// So does a training chunk still running after this long: a session's first step runs
+// alone and unmeasured, and a solved check takes seconds in a wide network. The default
+// network's chunks, solved checks and all, stay well below it (at most about 200 ms).
+export const SLOW_CHUNK_MS = 500;
 // How long a Reset or Load waits for the calls in flight before ending the worker,
-// when there is a standby to carry on in; without one, it waits for them.
+// when a booted standby can carry on; otherwise it waits for them or for the standby.
 export const SWITCH_WAIT_MS = 150;
 // Views that cost more than a chunk refresh at most this often while training.
 export const SLOW_VIEWS_MS = 300;
@@ -102,13 +106,15 @@ export class Trainer {
   }
 
   // True once nothing is in flight; false when SWITCH_WAIT_MS have passed and a
-  // standby worker (started meanwhile, if a step is slow) can take over.
+  // booted standby worker (started meanwhile, if a step is slow) can take over.
   drainedOrStandby() {
     return new Promise((resolve) => {
       const started = this.now();
       const check = () => {
+        const waited = this.now() - started >= SWITCH_WAIT_MS;
+        this.stopping = waited && this.outstanding > 0; // the page says so past the wait
         if (this.outstanding === 0) resolve(true);
-        else if (this.standby && this.now() - started >= SWITCH_WAIT_MS) resolve(false);
+        else if (waited && this.standby?.booted) resolve(false);
         else setTimeout(check, 5);
       };
       check();
@@ -169,7 +175,7 @@ export class Trainer {
   // Called every animation frame.
   tick(now) {
     const oldest = this.chunksSentAt[0];
-    if (!this.standby && oldest !== undefined && now - oldest > SLOW_STEP_MS) this.prepareStandby();
+    if (!this.standby && oldest !== undefined && now - oldest > SLOW_CHUNK_MS) this.prepareStandby();
     this.warmUpWhileIdle();
     if (this.phase !== "training" || this.switching || this.inFlight >= MAX_IN_FLIGHT) return;
     const steps = this.target === null ? this.chunkSize() : Math.min(this.chunkSize(), this.target - this.step - this.queuedSteps);
