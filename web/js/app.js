@@ -119,10 +119,13 @@ function show(values, why) {
   if (values.carry_units) state.carryUnits = values.carry_units;
   if (values.generalisation) showGeneralisation(values.generalisation);
   if (values.state_space) state.stateSpace = values.state_space;
+  // Only the views whose data came are redrawn: most chunks bring the panel alone.
+  if (values.hidden_view || values.carry_units) state.stale.add("hidden");
+  if (values.state_space) state.stale.add("space");
   if (values.explain) showExplanation(values.explain);
   if (values.explain_wide && state.explanation) showExplanation({ ...state.explanation, agreement: [state.explanation.agreement[0], values.explain_wide] });
   if (why === "stopped" || trainer.phase === "error") keepRun();
-  for (const view of ["status", "bits", "hidden", "space", "timeline"]) state.stale.add(view);
+  for (const view of ["status", "bits", "timeline"]) state.stale.add(view);
 }
 
 // A shared link's step has been trained to: show it, as a look back at that step.
