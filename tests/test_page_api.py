@@ -124,3 +124,13 @@ def test_a_step_too_big_for_the_browsers_memory_stops_with_a_message(monkeypatch
     result = trainer.train(1)
     assert result["losses"] == [] and result["step"] == 0
     assert result["error"].startswith("one training step of this network needs more memory")
+
+
+def test_a_call_that_diverges_after_some_steps_reports_them_and_the_cause():
+    trainer = page.create(
+        {"hidden": 64, "activation": "relu", "optimizer": "sgd", "learning_rate": 10, "init": "uniform"}
+    )
+    result = trainer.train(50, True)
+    assert "diverged at step" in result["error"] and not result["solved"]
+    assert 0 < len(result["losses"]) < 50 and all(np.isfinite(result["losses"]))
+    assert result["step"] == len(result["losses"]) and 0 <= result["batchExact"] <= 1

@@ -9,6 +9,7 @@ bit-identically.
 
 import json
 import math
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from typing import ClassVar
 
@@ -209,7 +210,7 @@ class Session:
         chunk = max(1, min(n, BATCH_CHUNK_FLOATS // (3 * c.bits * c.batch_size)))
         done = 0
         # Overflow is reported as a DivergenceError, not as NumPy warnings.
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), self._scoring():
             while done < n:
                 steps = min(chunk, n - done)
                 rng_state = self.rng.bit_generator.state
@@ -226,9 +227,17 @@ class Session:
                         break
                     losses[done] = loss
                     done += 1
-        if self._pairs:
-            self.last_batch_accuracy = (self._bits_right / (self._pairs * c.bits), self._sums_right / self._pairs)
         return losses[:done]
+
+    @contextmanager
+    def _scoring(self):
+        """Sets last_batch_accuracy from the steps taken, also when a divergence ends the call."""
+        try:
+            yield
+        finally:
+            if self._pairs:
+                bits = self.config.bits
+                self.last_batch_accuracy = (self._bits_right / (self._pairs * bits), self._sums_right / self._pairs)
 
     def _train_on(self, inputs: np.ndarray, targets: np.ndarray, until_solved: bool) -> tuple[float, str | None]:
         """One step; changes nothing and says why when anything is not finite, or when solved."""
