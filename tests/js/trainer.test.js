@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CHUNK_MS, SLOW_CHUNK_MS, SWITCH_WAIT_MS, Trainer } from "../../web/js/trainer.js";
+import { CHUNK_MS, SLOW_CALL_MS, SWITCH_WAIT_MS, Trainer } from "../../web/js/trainer.js";
 
 // A worker stand-in: records every request and answers when the test says so.
 function fakePython() {
@@ -122,8 +122,8 @@ test("a Reset that finds a long step in flight ends that worker and uses the sta
   const setup = await started(setUp());
   const { trainer, workers, advance } = setup;
   trainer.play(); // sends the first chunk at once
-  advance(SLOW_CHUNK_MS + 1);
-  trainer.tick(SLOW_CHUNK_MS + 1); // the step has run for longer than a chunk should: a standby worker starts
+  advance(SLOW_CALL_MS + 1);
+  trainer.tick(SLOW_CALL_MS + 1); // the step has run for longer than any call should: a standby worker starts
   assert.equal(workers.length, 2);
   await flush();
   assert.equal(trainer.standbyState(), "ready");
@@ -263,8 +263,8 @@ test("a chunk slowed by its solved checks brings up no standby; a Reset waits fo
   advance(300);
   trainer.tick(316);
   assert.equal(workers.length, 1);
-  advance(SLOW_CHUNK_MS);
-  trainer.tick(816); // past any chunk of this session: a standby starts
+  advance(SLOW_CALL_MS);
+  trainer.tick(316 + SLOW_CALL_MS); // past any call of this session: a standby starts
   assert.equal(workers.length, 2);
   const reset = trainer.begin("create", { seed: 3 });
   advance(SWITCH_WAIT_MS + 1);
@@ -280,7 +280,47 @@ test("a chunk slowed by its solved checks brings up no standby; a Reset waits fo
   assert.equal(trainer.stopping, false);
 });
 
-test("a Reset while views compute waits for them, and no standby worker starts for a view", async () => {
+test("a view that runs for minutes brings up a standby, and a Reset then switches to it", async () => {
+  const setup = setUp();
+  setup.trainer.stoppedViews = () => [["explain"]];
+  const { trainer, workers, advance } = await started(setup);
+  trainer.stepOnce();
+  workers[0].requests.shift().resolve([trained(1, 1), { value: [], ms: 0 }]);
+  await flush();
+  assert.deepEqual(workers[0].requests.shift().calls, [["explain"]]); // a wide network's: minutes
+  advance(SLOW_CALL_MS + 1);
+  trainer.tick(SLOW_CALL_MS + 1);
+  assert.equal(workers.length, 2);
+  await flush();
+  const reset = trainer.begin("create", { seed: 3 });
+  advance(SWITCH_WAIT_MS + 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(workers[0].terminated, true);
+  const create = workers[1].requests.shift();
+  assert.deepEqual(create.calls[0], ["create", { seed: 3 }]);
+  create.resolve([{ value: { config: { seed: 3 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  assert.deepEqual((await reset).config, { seed: 3 });
+});
+
+test("a loaded session shows at once; the views that follow a stop come after it, each on its own", async () => {
+  const setup = setUp();
+  setup.trainer.slowViews = () => [["state_space"]];
+  setup.trainer.stoppedViews = () => [["explain"], ["explain_wide"]];
+  const { trainer, workers, seen } = await started(setup);
+  const loaded = trainer.begin("load", "file");
+  const load = workers[0].requests.shift();
+  assert.deepEqual(load.calls, [["load", "file"], ["panel"], ["state_space"]]);
+  load.resolve([{ value: { config: {}, step: 300 }, ms: 1 }, { value: [], ms: 1 }, { value: [], ms: 1 }]);
+  assert.equal((await loaded).step, 300);
+  assert.equal(seen.at(-1)[0], "session");
+  await flush();
+  assert.deepEqual(
+    workers[0].requests.map((request) => request.calls),
+    [[["explain"]], [["explain_wide"]]],
+  );
+});
+
+test("a Reset while short views compute waits for them, and no standby worker starts for them", async () => {
   const setup = setUp();
   setup.trainer.stoppedViews = () => [["explain_wide"]];
   const { trainer, workers, advance } = await started(setup);
@@ -289,15 +329,15 @@ test("a Reset while views compute waits for them, and no standby worker starts f
   await flush();
   const view = workers[0].requests.shift();
   assert.deepEqual(view.calls, [["explain_wide"]]);
-  advance(2000);
-  trainer.tick(2000); // a view has run for 2 s: not a reason to boot another worker
+  advance(SLOW_CALL_MS / 2);
+  trainer.tick(SLOW_CALL_MS / 2); // the default network's costliest view: not a reason to boot another worker
   assert.equal(workers.length, 1);
   const reset = trainer.begin("create", { seed: 3 });
   advance(SWITCH_WAIT_MS + 1);
   await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(workers[0].terminated, false);
   assert.equal(workers[0].requests.length, 0); // the Reset waits for the view
-  view.resolve([{ value: {}, ms: 2000 }]);
+  view.resolve([{ value: {}, ms: SLOW_CALL_MS / 2 }]);
   await new Promise((resolve) => setTimeout(resolve, 20));
   const create = workers[0].requests.shift();
   assert.deepEqual(create.calls[0], ["create", { seed: 3 }]);

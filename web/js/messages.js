@@ -27,7 +27,7 @@ export function statusText(status, trainer) {
   if (status.phase === "training") parts.push(`${Math.round(status.stepsPerSecond).toLocaleString("en")} steps/s`);
   // Steps slower than a frame say how slow, and a long one shows it is still running.
   if (trainer.stepMs !== null && trainer.stepMs > FRAME_MS) parts.push(`${duration(trainer.stepMs)} per step`);
-  if (trainer.busyMs() > 1000) parts.push(`current step running ${duration(trainer.busyMs())}`);
+  if (trainer.busyMs() > 1000) parts.push(`${trainer.inFlight ? "current step" : "views"} running ${duration(trainer.busyMs())}`);
   if (status.solvedAt !== null) parts.push(`solved at step ${status.solvedAt}`);
   return parts.join(" \u00b7 ");
 }

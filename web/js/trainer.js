@@ -9,13 +9,14 @@ export const CHUNK_MS = 20;
 export const MAX_IN_FLIGHT = 2;
 const MAX_CHUNK = 10_000;
 // A step slower than this makes a standby worker worth having: a Reset or Load
-// can then end the busy worker instead of waiting for its step. Only training
-// counts: views take a bounded time, shorter than booting another worker.
+// can then end the busy worker instead of waiting for its step.
 export const SLOW_STEP_MS = 100;
-// So does a training chunk still running after this long: a session's first step runs
-// alone and unmeasured, and a solved check takes seconds in a wide network. The default
-// network's chunks, solved checks and all, stay well below it (at most about 200 ms).
-export const SLOW_CHUNK_MS = 500;
+// So does any call still running after this long: a session's first step runs alone
+// and unmeasured, and a wide network's solved check and views take seconds to minutes
+// (reading the machine off a hidden-1024 LSTM: about 3 minutes in the page). The
+// default network's calls stay well below it (a chunk with its solved checks at most
+// about 200 ms, its costliest view about 0.6 s).
+export const SLOW_CALL_MS = 1000;
 // How long a Reset or Load waits for the calls in flight before ending the worker,
 // when a booted standby can carry on; otherwise it waits for them or for the standby.
 export const SWITCH_WAIT_MS = 150;
@@ -49,7 +50,6 @@ export class Trainer {
     this.inFlight = 0; // training chunks sent and not back
     this.outstanding = 0; // every request sent and not back
     this.sentAt = []; // when each of those was sent
-    this.chunksSentAt = []; // when each training chunk in flight was sent
     this.switching = false;
     this.refreshing = false; // views being refreshed after a stop
     this.refreshAgain = false; // and another stop since they were asked for
@@ -80,16 +80,16 @@ export class Trainer {
   // Make a session ("create" with a config, "create_notebook" with {fixes, seed}, or
   // "load" with a saved file), resolving to its summary {config, step, ...}, and
   // draw its views, in one round trip. A worker busy with a long step is ended. A
-  // loaded session has stopped training, so the views that follow a stop come too.
+  // loaded session has stopped training, so the views that follow a stop come next,
+  // each on its own: the session shows without waiting for them.
   async begin(method, argument) {
     this.switching = true;
     this.generation += 1;
     const mine = this.generation;
     try {
       if (this.outstanding > 0 && !(await this.drainedOrStandby())) await this.replaceWorker();
-      const stopped = method === "load" ? this.stoppedViews() : [];
       const slow = this.slowViews();
-      const calls = [[method, argument], ...this.views(), ...slow, ...stopped];
+      const calls = [[method, argument], ...this.views(), ...slow];
       const results = await this.send(calls);
       if (mine !== this.generation) return null;
       this.resetCounters();
@@ -99,6 +99,7 @@ export class Trainer {
       this.error = null;
       this.phase = "ready";
       this.onData(byMethod([["session"], ...calls.slice(1)], results), "session");
+      if (method === "load") this.refreshSlowViews();
       return results[0].value;
     } finally {
       if (mine === this.generation) this.switching = false;
@@ -128,7 +129,6 @@ export class Trainer {
     this.standby = null;
     this.inFlight = this.outstanding = 0;
     this.sentAt = [];
-    this.chunksSentAt = [];
     this.warmUpMs = 0;
     this.stopping = true;
     try {
@@ -174,8 +174,7 @@ export class Trainer {
 
   // Called every animation frame.
   tick(now) {
-    const oldest = this.chunksSentAt[0];
-    if (!this.standby && oldest !== undefined && now - oldest > SLOW_CHUNK_MS) this.prepareStandby();
+    if (!this.standby && this.busyMs(now) > SLOW_CALL_MS) this.prepareStandby();
     this.warmUpWhileIdle();
     if (this.phase !== "training" || this.switching || this.inFlight >= MAX_IN_FLIGHT) return;
     const steps = this.target === null ? this.chunkSize() : Math.min(this.chunkSize(), this.target - this.step - this.queuedSteps);
@@ -245,10 +244,8 @@ export class Trainer {
     const calls = [["train", steps, untilSolved], ...this.views(), ...(slow ? this.slowViews() : [])];
     const mine = this.generation;
     const run = this.run;
-    const python = this.python;
     this.inFlight += 1;
     this.queuedSteps += steps;
-    this.chunksSentAt.push(this.now());
     let results;
     try {
       results = await this.send(calls);
@@ -261,7 +258,6 @@ export class Trainer {
         this.inFlight = Math.max(0, this.inFlight - 1);
         this.queuedSteps = Math.max(0, this.queuedSteps - steps);
       }
-      if (python === this.python) this.chunksSentAt.shift();
     }
     if (results && mine === this.generation) this.apply(results, calls, run);
   }
@@ -339,7 +335,9 @@ export class Trainer {
 
   // The slow views in one request ("stopped"), then each stopped view in its own ("view").
   async refreshOnce() {
-    const requests = [[this.slowViews(), "stopped"], ...this.stoppedViews().map((call) => [[call], "view"])];
+    const slow = this.slowViews();
+    const current = slowKey(this.step, slow) === this.slowShown; // they came with a loaded session
+    const requests = [[current ? [] : slow, "stopped"], ...this.stoppedViews().map((call) => [[call], "view"])];
     const replies = requests.filter(([calls]) => calls.length).map(async ([calls, why]) => {
       const values = await this.request(calls);
       // Every chunk sent before them is back by now: they show this.step's weights.
@@ -362,8 +360,8 @@ export class Trainer {
   }
 
   // Milliseconds the call in flight the longest has been running: a step slower than a frame shows.
-  busyMs() {
-    return this.sentAt.length ? this.now() - this.sentAt[0] : 0;
+  busyMs(now = this.now()) {
+    return this.sentAt.length ? now - this.sentAt[0] : 0;
   }
 }
 
