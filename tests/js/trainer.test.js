@@ -53,6 +53,23 @@ async function started(setup) {
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+// A call that has run past SLOW_CALL_MS boots a standby; a Reset then ends the busy worker and uses it.
+async function resetsIntoTheStandby({ trainer, workers, advance }, seed) {
+  advance(SLOW_CALL_MS + 1);
+  trainer.tick(SLOW_CALL_MS + 1);
+  assert.equal(workers.length, 2);
+  await flush();
+  assert.equal(trainer.standbyState(), "ready");
+  const reset = trainer.begin("create", { seed });
+  advance(SWITCH_WAIT_MS + 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(workers[0].terminated, true);
+  const create = workers[1].requests.shift();
+  assert.deepEqual(create.calls[0], ["create", { seed }]);
+  create.resolve([{ value: { config: { seed }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  assert.deepEqual((await reset).config, { seed });
+}
+
 test("the first step of a session runs alone, then chunks fill the frame from measured step time", async () => {
   const { trainer, workers } = await started(setUp());
   trainer.play(); // sends the first chunk at once
@@ -120,21 +137,9 @@ test("a solved run trains no further, and Train after it trains on without stopp
 
 test("a Reset that finds a long step in flight ends that worker and uses the standby", async () => {
   const setup = await started(setUp());
-  const { trainer, workers, advance } = setup;
+  const { trainer } = setup;
   trainer.play(); // sends the first chunk at once
-  advance(SLOW_CALL_MS + 1);
-  trainer.tick(SLOW_CALL_MS + 1); // the step has run for longer than any call should: a standby worker starts
-  assert.equal(workers.length, 2);
-  await flush();
-  assert.equal(trainer.standbyState(), "ready");
-  const reset = trainer.begin("create", { seed: 2 });
-  advance(SWITCH_WAIT_MS + 1);
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(workers[0].terminated, true);
-  const create = workers[1].requests.shift();
-  assert.deepEqual(create.calls[0], ["create", { seed: 2 }]);
-  create.resolve([{ value: { config: { seed: 2 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
-  assert.deepEqual((await reset).config, { seed: 2 });
+  await resetsIntoTheStandby(setup, 2); // the step has run for longer than any call should
   assert.equal(trainer.phase, "ready");
   assert.equal(trainer.outstanding, 0);
 });
@@ -283,23 +288,12 @@ test("a chunk slowed by its solved checks brings up no standby; a Reset waits fo
 test("a view that runs for minutes brings up a standby, and a Reset then switches to it", async () => {
   const setup = setUp();
   setup.trainer.stoppedViews = () => [["explain"]];
-  const { trainer, workers, advance } = await started(setup);
+  const { trainer, workers } = await started(setup);
   trainer.stepOnce();
   workers[0].requests.shift().resolve([trained(1, 1), { value: [], ms: 0 }]);
   await flush();
   assert.deepEqual(workers[0].requests.shift().calls, [["explain"]]); // a wide network's: minutes
-  advance(SLOW_CALL_MS + 1);
-  trainer.tick(SLOW_CALL_MS + 1);
-  assert.equal(workers.length, 2);
-  await flush();
-  const reset = trainer.begin("create", { seed: 3 });
-  advance(SWITCH_WAIT_MS + 1);
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(workers[0].terminated, true);
-  const create = workers[1].requests.shift();
-  assert.deepEqual(create.calls[0], ["create", { seed: 3 }]);
-  create.resolve([{ value: { config: { seed: 3 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
-  assert.deepEqual((await reset).config, { seed: 3 });
+  await resetsIntoTheStandby(setup, 3);
 });
 
 test("a loaded session shows at once; the views that follow a stop come after it, each on its own", async () => {
