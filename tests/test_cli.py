@@ -267,10 +267,13 @@ def test_explain_prints_the_machine_its_verdict_and_how_far_it_holds(weights, tm
     ]
     assert "verdict: the machine is binary addition, on every input of every length" in lines
     assert "on 100.00% of 8-bit sums (100.000% of bits; every pair, 16,384)" in result.stdout
-    assert "carries through chains of up to" in lines[-1]
+    assert "carries through chains of up to" in lines[-2]
+    assert lines[-1].startswith("proof: not proven for every length, the boxes do not close (a box of carry-")
+    assert "proven for every sum of up to" in lines[-1]
     as_json = json.loads(run("explain", "--weights", str(weights), "--json").stdout)
     assert as_json["equivalent"] and as_json["next"] == [[0, 0, 0, 1], [0, 1, 1, 1]]
     assert [row["bits"] for row in as_json["agreement"]] == [8, 64]
+    assert not as_json["proof"]["proven"] and as_json["proof"]["bounded"] >= 1
 
     early = tmp_path / "early.json"
     assert run("train", "--seed", "2", "--steps", "3", "--save", str(early)).returncode == 0
@@ -292,3 +295,17 @@ def test_explain_refuses_bad_input_in_one_line(args, message):
     assert result.returncode == 2 and result.stdout == ""
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("rnnadd") and line.endswith(f"error: {message}")
+
+
+def test_train_until_proven_trains_past_solved_and_explain_repeats_the_proof(tmp_path):
+    path = tmp_path / "provable.json"
+    result = run("train", "--hidden-noise", "0.3", "--until", "proven", "--seed", "3", "--save", str(path))
+    assert result.returncode == 0, result.stderr
+    solved = next(line for line in result.stdout.splitlines() if line.startswith("solved after"))
+    steps = int(solved.split()[2])
+    assert steps % 250 == 0 and steps > 250  # past solved (under 150 steps), at a proof check
+    proof_line = "proof: proven for every sum of every length (an invariant of "
+    assert proof_line in result.stdout
+    explained = run("explain", "--weights", str(path)).stdout.splitlines()
+    assert explained[-1].startswith(proof_line)
+    assert json.loads(path.read_text())["config"]["hidden_noise"] == 0.3

@@ -27,11 +27,14 @@ def test_forward_matches_plain_reference(activation):
         np.testing.assert_allclose(probs[:, example], expected, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("noisy", [False, True], ids=["clean", "hidden-noise"])
 @pytest.mark.parametrize(("cell", "activation", "loss"), CASES)
-def test_backward_matches_finite_differences(cell, activation, loss):
+def test_backward_matches_finite_differences(cell, activation, loss, noisy):
+    """Also with noise on the hidden states (training with hidden_noise): the gradient is the noisy pass's."""
     params, inputs, targets = random_problem(2, cell=cell)
+    noise = np.random.default_rng(7).normal(0, 0.2, (*inputs.shape[:2], params.hidden)) if noisy else None
     grads = model.Params(params.hidden, cell=cell)
-    model.backward(params, model.forward(params, inputs, activation), targets, loss, activation, grads)
+    model.backward(params, model.forward(params, inputs, activation, noise), targets, loss, activation, grads)
 
     # Central differences: truncation error ~eps^2, rounding error ~1e-16 * loss / eps.
     eps = 1e-4
@@ -39,9 +42,9 @@ def test_backward_matches_finite_differences(cell, activation, loss):
     for i in range(params.flat.size):
         saved = params.flat[i]
         params.flat[i] = saved + eps
-        up = model.loss_value(model.forward(params, inputs, activation), targets, loss)
+        up = model.loss_value(model.forward(params, inputs, activation, noise), targets, loss)
         params.flat[i] = saved - eps
-        down = model.loss_value(model.forward(params, inputs, activation), targets, loss)
+        down = model.loss_value(model.forward(params, inputs, activation, noise), targets, loss)
         params.flat[i] = saved
         numeric[i] = (up - down) / (2 * eps)
 

@@ -159,6 +159,9 @@ BAD_CONFIGS = [
     ("batch_size", 0, "batch_size must be a whole number from 1 to 4096"),
     ("clip", -1.0, r"clip must be a number in \[0, 1000000\], got -1.0"),
     ("seed", -1, "seed must be a whole number from 0 to 4294967295"),
+    ("hidden_noise", -0.1, r"hidden_noise must be a number in \[0, 1\], got -0.1"),
+    ("hidden_noise", 2, r"hidden_noise must be a number in \[0, 1\], got 2"),
+    ("until", "forever", "until must be one of solved, proven, got 'forever'"),
     ("seed", True, "seed must be"),
 ]
 
@@ -230,3 +233,38 @@ def test_malformed_or_mismatched_snapshot_is_refused(path, value, message):
 def test_snapshot_that_is_not_an_object_is_refused():
     with pytest.raises(ValueError, match="snapshot must be a JSON object"):
         Session.from_snapshot([1, 2])
+
+
+def test_hidden_noise_is_seeded_trains_only_and_resumes_from_a_snapshot():
+    noisy = Session(hidden_noise=0.3)
+    losses = noisy.step(40)
+    again = Session(hidden_noise=0.3)
+    np.testing.assert_array_equal(again.step(40), losses)  # same link, same curve
+    clean = Session()
+    assert not np.array_equal(clean.step(40), losses)
+    assert noisy.rng.bit_generator.state == clean.rng.bit_generator.state  # the same batches were drawn
+    # The noise is in training steps only: answers, views and evaluation see the network as it is.
+    first = noisy.probabilities(100, 27)
+    np.testing.assert_array_equal(noisy.probabilities(100, 27), first)
+    clean.params.flat[:] = noisy.params.flat
+    np.testing.assert_array_equal(clean.probabilities(100, 27), first)
+    assert clean.evaluate() == noisy.evaluate()
+    # A saved session continues with the same noise.
+    resumed = Session.from_json(json.dumps(noisy.snapshot()))
+    np.testing.assert_array_equal(resumed.step(30), noisy.step(30))
+
+
+def test_a_snapshot_without_the_newer_fields_loads_with_their_defaults():
+    session = Session(seed=3)
+    session.step(5)
+    snapshot = session.snapshot()
+    del snapshot["config"]["hidden_noise"], snapshot["config"]["until"]
+    restored = Session.from_snapshot(snapshot)
+    assert restored.config == session.config
+    np.testing.assert_array_equal(restored.step(5), session.step(5))
+
+
+def test_until_proven_stops_at_the_step_limit_without_a_proof():
+    session = Session(hidden=1, until="proven", learning_rate=0.001)
+    session.step(12_000, until_solved=True)
+    assert session.step_count == 10_000 and not session.proof().proven

@@ -16,7 +16,7 @@ from typing import TextIO
 import numpy as np
 
 from . import encoding, evaluation, machine, model, notebook, runs
-from .session import MAX_STEPS_PER_CALL, Config, DivergenceError, Session, largest_snapshot_bytes
+from .session import MAX_STEPS_PER_CALL, PROOF_EVERY, Config, DivergenceError, Session, largest_snapshot_bytes
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
 # The longest a training chunk should take, so that progress and Ctrl-C are seen promptly.
@@ -293,6 +293,9 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
         f"training {c.bits}-bit addition: {c.units()}, {c.optimizer} lr {c.learning_rate:g}, "
         f"{c.loss} loss, batch {c.batch_size}, seed {c.seed}\n"
     )
+    # Solved is checked every --eval-every steps; a proof at every PROOF_EVERY-th step, as in the page.
+    proven = c.until == "proven"
+    every = PROOF_EVERY if proven else args.eval_every
     started = time.perf_counter()
     trained, solved, since_check, step_seconds = 0, False, 0, None
     first_step, losses_seen, exact_seen, train_seconds = session.step_count + 1, [], ([], []), 0.0
@@ -302,7 +305,8 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
             while trained < args.steps and not stop.requested:
                 # Chunks of about CHUNK_SECONDS, one step alone first to measure.
                 chunk = 1 if step_seconds is None else max(1, int(CHUNK_SECONDS / step_seconds))
-                chunk = min(chunk, args.steps - trained, args.eval_every - since_check)
+                to_check = every - (session.step_count % every if proven else since_check)
+                chunk = min(chunk, args.steps - trained, to_check)
                 chunk_started = time.perf_counter()
                 losses = session.step(chunk)
                 train_seconds += time.perf_counter() - chunk_started
@@ -313,9 +317,9 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
                 trained += chunk
                 since_check += chunk
                 progress.loss = float(losses[-1])
-                if since_check == args.eval_every:
+                if (session.step_count % every == 0) if proven else since_check == every:
                     since_check = 0
-                    solved = session.solved()
+                    solved = session.reached_goal()
                     if solved and solved_at is None:
                         solved_at, solve_ms = session.step_count, 1000 * train_seconds
                     if solved and not args.keep_going:
@@ -346,6 +350,8 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     for bits in evaluation.wider_widths(c.bits):
         wide = session.evaluate(bits=bits)
         out.write(f"  same weights at {bits} bits: exact-match {wide.exact_match:.2%} on {wide.pairs:,} pairs\n")
+    if proven:
+        out.write(proof_line(session.proof().to_dict()) + "\n")
     if args.log:
         log_run(args.log, session, losses_seen, exact_seen, solved_at, solve_ms, None, first_step, out)
     if args.save and not save(session, args.save, out):
@@ -419,7 +425,25 @@ def explanation_lines(found: dict) -> list[str]:
     if failing:
         limit += f"; first miss: {failing['a']} + {failing['b']} (a chain of {failing['run']})"
     lines.append(limit)
+    lines.append(proof_line(found["proof"]))
     return lines
+
+
+def proof_line(found: dict) -> str:
+    """Whether the network itself adds on every input of every length (rnnadd/proof.py), in words."""
+    if found["reason"]:
+        return f"proof: {found['reason']}"
+    if found["proven"]:
+        return (
+            f"proof: proven for every sum of every length (an invariant of {found['boxes']} boxes of hidden "
+            f"states, found in {found['rounds']} rounds)"
+        )
+    bounded = found["bounded"]
+    reach = f"at least {bounded}" if bounded == found["boundedLimit"] else f"up to {bounded}"
+    return (
+        f"proof: not proven for every length, the boxes do not close ({found['failure']['text']}); "
+        f"proven for every sum of {reach} bits (all 4^{bounded} inputs of {bounded} steps)"
+    )
 
 
 def _kept_step(session: Session, step: int) -> int:

@@ -19,12 +19,16 @@ that no input sequence tells apart.
 
 from collections import deque
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import encoding, evaluation, model
 from .cells import CELLS
 from .cells.symbols import SYMBOL_BITS
+
+if TYPE_CHECKING:
+    from .proof import Proof
 
 # Symbol x of a time step is 2 * (bit of a) + (bit of b). Indices are np.intp: 32 bits in the page.
 SYMBOL_COUNT = 4
@@ -276,6 +280,7 @@ class Explanation:
     difference: tuple[int, ...] | None  # the shortest input on which it is not binary addition
     agreements: tuple[Agreement, ...]  # at the training width, and (unless left to later) on 64-bit sums
     chains: "evaluation.ChainLimit"
+    proof: "Proof"  # whether the network itself follows binary addition on every input (proof.py)
 
     def to_dict(self) -> dict:
         """Plain values with the page's names, for the page and `rnnadd explain --json`."""
@@ -299,15 +304,19 @@ class Explanation:
                 "failing": failing and {"a": str(failing[0]), "b": str(failing[1]), "run": self.chains.failing_run},
                 "sums": self.chains.sums,
             },
+            "proof": self.proof.to_dict(),
         }
 
 
 def explain(params: model.Params, activation: str, bits: int, wide: bool = True) -> Explanation:
-    """The machine, whether it is binary addition, how faithful it is, and the longest carry survived.
+    """The machine, whether it is binary addition, how faithful it is, the longest carry survived,
+    and the proof (or how far it reaches) that the network itself adds.
 
     `wide=False` leaves out the agreement on 64-bit sums, the costliest figure (about 0.6 s in
     the page), so that the page can show the rest first.
     """
+    from .proof import prove  # proof.py reads ADDER from here
+
     extraction = extract(params, activation, bits)
     widths = (bits, encoding.MAX_BITS) if wide else (bits,)
     agreements = tuple(agreement(extraction.machine, params, activation, width) for width in widths)
@@ -316,4 +325,5 @@ def explain(params: model.Params, activation: str, bits: int, wide: bool = True)
         shortest_difference(extraction.machine),
         agreements,
         evaluation.carry_chains(params, activation),
+        prove(params, activation, bits),
     )

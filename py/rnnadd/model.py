@@ -97,9 +97,11 @@ def output_logits(params: Params, hidden: np.ndarray) -> np.ndarray:
     return logits
 
 
-def forward(params: Params, inputs: np.ndarray, activation: str) -> Trace:
-    """Run the network over a batch; `activation` is the Elman cell's (gated cells have their own)."""
-    hidden, cache, _ = CELLS[params.cell].forward(params, inputs, activation)
+def forward(params: Params, inputs: np.ndarray, activation: str, noise: np.ndarray | None = None) -> Trace:
+    """Run the network over a batch; `activation` is the Elman cell's (gated cells have their own).
+
+    `noise` (T, B, H) is added to the hidden states after each step: training only."""
+    hidden, cache, _ = CELLS[params.cell].forward(params, inputs, activation, noise=noise)
     logits = output_logits(params, hidden[1:])
     return Trace(inputs, hidden, logits, sigmoid(logits), cache)
 

@@ -18,11 +18,17 @@ import numpy as np
 from . import encoding, evaluation, model, optim, timeline
 from .activations import ACTIVATIONS
 from .cells import CELLS, label
+from .proof import Proof, prove
 
 SNAPSHOT_FORMAT = "rnnadd-session"
 SNAPSHOT_VERSION = 1
 SNAPSHOT_FIELDS = frozenset({"format", "version", "config", "step", "params", "optimizer", "rng", "timeline"})
 MAX_STEPS_PER_CALL = 1_000_000
+# Where training with until_solved stops: every pair right, or a proof for every length
+# (sought at every PROOF_EVERY-th step, up to PROVEN_STEP_LIMIT steps).
+GOALS = ("solved", "proven")
+PROOF_EVERY = 250
+PROVEN_STEP_LIMIT = 10_000
 COUNTEREXAMPLES = 64
 BATCH_CHUNK_FLOATS = 2**18
 
@@ -70,6 +76,8 @@ class Config:
     learning_rate: float = 0.05
     batch_size: int = 32
     clip: float = 0.0
+    hidden_noise: float = 0.0
+    until: str = "solved"
     seed: int = 0
 
     # (low, high) for numbers, a tuple of names for choices.
@@ -84,6 +92,8 @@ class Config:
         "learning_rate": (0.0, 10.0),
         "batch_size": (1, 4096),
         "clip": (0.0, 1e6),
+        "hidden_noise": (0.0, 1.0),
+        "until": GOALS,
         "seed": (0, 2**32 - 1),
     }
 
@@ -186,6 +196,7 @@ class Session:
         self.timeline.offer(0, self.params.flat)
         self.last_batch_accuracy: tuple[float, float] | None = None
         self._solved: tuple[int, bool] | None = None  # (step, answer): weights change only by stepping
+        self._proof: tuple[int, Proof] | None = None
         # Pairs it got wrong when last asked: near a solution, the likeliest to be wrong again.
         self.counterexamples: tuple[tuple[int, int], ...] = ()
 
@@ -229,6 +240,19 @@ class Session:
                     done += 1
         return losses[:done]
 
+    def reached_goal(self, batch_right: bool = True) -> bool:
+        """Whether training until the goal (config.until) stops before the next step: solved, or
+        proven at a multiple of PROOF_EVERY steps, or PROVEN_STEP_LIMIT steps without a proof.
+        `batch_right` False (a batch with a wrong sum) settles that the goal is not reached."""
+        c = self.config
+        if c.until == "solved":
+            return batch_right and self.solved()
+        if self.step_count % PROOF_EVERY or self.step_count == 0:
+            return False
+        if self.step_count >= PROVEN_STEP_LIMIT:
+            return True
+        return batch_right and prove(self.params, c.activation, c.bits, bounded=False).proven
+
     @contextmanager
     def _scoring(self):
         """Sets last_batch_accuracy from the steps taken, also when a divergence ends the call."""
@@ -245,8 +269,11 @@ class Session:
         trace = model.forward(self.params, inputs, c.activation)
         right = (trace.logits > 0) == (targets > 0.5)
         sums_right = np.count_nonzero(right.all(axis=0))
-        if until_solved and sums_right == c.batch_size and self.solved():
+        if until_solved and self.reached_goal(sums_right == c.batch_size):
             return 0.0, _SOLVED
+        if c.hidden_noise:
+            # The batch is scored without noise (above); the step learns from a noisy pass.
+            trace = model.forward(self.params, inputs, c.activation, self._hidden_noise(inputs.shape[:2]))
         loss = model.loss_value(trace, targets, c.loss)
         if not math.isfinite(loss):
             return loss, f"the loss is {loss}"
@@ -267,6 +294,18 @@ class Session:
         self.step_count += 1
         self.timeline.offer(self.step_count, self.params.flat)
         return loss, None
+
+    def _hidden_noise(self, shape: tuple[int, int]) -> np.ndarray:
+        """Gaussian noise for the hidden states of the next step's forward pass.
+
+        Drawn from the seed and the step number, not from the batches' generator, so the
+        batches are the same with and without noise and a saved session resumes the same noise.
+        """
+        c = self.config
+        rng = np.random.default_rng((c.seed, self.step_count + 1))
+        noise = rng.standard_normal((*shape, c.hidden))
+        noise *= c.hidden_noise
+        return noise
 
     # -- evaluation -------------------------------------------------------
 
@@ -291,6 +330,12 @@ class Session:
             self.counterexamples = tuple(dict.fromkeys(wrong + list(self.counterexamples)))[:COUNTEREXAMPLES]
             self._solved = (self.step_count, not wrong)
         return self._solved[1]
+
+    def proof(self) -> Proof:
+        """Whether the network adds on every input of every length (proof.py); computed once a step."""
+        if self._proof is None or self._proof[0] != self.step_count:
+            self._proof = (self.step_count, prove(self.params, self.config.activation, self.config.bits))
+        return self._proof[1]
 
     def ask(self, a: int, b: int, bits: int | None = None, at: int | None = None) -> "Answer":
         """The network's answer for a + b, at `bits` (default: the trained width, or as wide as the

@@ -6,7 +6,7 @@ A cell module has:
     LABEL            how the page and the CLI name its units ("{activation}" is filled in)
     initial_biases(hidden) -> b_ih at the start
     hidden_range(activation) -> (low, high) of its hidden values, high None when unbounded
-    forward(params, inputs, activation, start) -> (hidden (T+1, B, H), cache, end state (B, STATE*H))
+    forward(params, inputs, activation, start, noise) -> (hidden (T+1, B, H), cache, end state (B, STATE*H))
     backward(params, inputs, hidden, cache, d_hidden, activation, grads)   writes w_ih, b_ih, w_hh
     children(params, states, activation, branching) -> (hidden (N*branching, H), states)
                      each of N states stepped with each of the first `branching` input symbols
@@ -15,7 +15,9 @@ A cell module has:
                      symbols.children_by_forward does it for any cell
 
 `start` is the state to begin from (None: zeros), so that a walk over shared
-prefixes can resume a cell where it stopped. `activation` names the Elman
+prefixes can resume a cell where it stopped. `noise` (T, B, H), when given, is
+added to the hidden state after each step, as training with hidden_noise does;
+backward then differentiates the noisy forward pass. `activation` names the Elman
 cell's activation; gated cells have their own and ignore it.
 Adding a cell is one module like these and one entry in CELLS.
 """

@@ -21,7 +21,7 @@ def initial_biases(hidden: int) -> np.ndarray:
     return np.zeros(hidden)
 
 
-def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None):
+def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None, noise=None):
     act = ACTIVATIONS[activation].value
     steps, batch, _ = inputs.shape
     # The input drive has no recurrence, so every time step goes in one product.
@@ -35,11 +35,14 @@ def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | Non
         z = product(hidden[t], w_hh, out=hidden[t + 1])
         z += drive[t]
         act(z, z)
-    return hidden, None, hidden[-1]
+        if noise is not None:
+            z += noise[t]
+    # The noise is kept so that backward takes each slope at the unit's own output.
+    return hidden, noise, hidden[-1]
 
 
 def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None:
-    slope = ACTIVATIONS[activation].slope(hidden[1:])
+    slope = ACTIVATIONS[activation].slope(hidden[1:] if cache is None else hidden[1:] - cache)
     w_hh_t = params.w_hh.T.copy()
     # d loss / d z_t = (d_hidden[t] + d loss / d z_{t+1} @ W_hh.T) * act'(z_t), backwards in time.
     d_z = np.empty_like(slope)

@@ -22,7 +22,7 @@ def initial_biases(hidden: int) -> np.ndarray:
     return np.zeros(GATES * hidden)
 
 
-def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None):
+def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None, noise=None):
     steps, batch, _ = inputs.shape
     size = params.hidden
     drive = (inputs.reshape(-1, inputs.shape[-1]) @ params.w_ih + params.b_ih).reshape(steps, batch, -1)
@@ -37,6 +37,8 @@ def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | Non
         z, r = gates[t, :, :size], gates[t, :, size : 2 * size]
         n = gates[t, :, 2 * size :] = np.tanh(drive[t, :, 2 * size :] + r * recurrent_n[t])
         hidden[t + 1] = n + z * (hidden[t] - n)
+        if noise is not None:
+            hidden[t + 1] += noise[t]
     return hidden, {"gates": gates, "recurrent_n": recurrent_n}, hidden[-1]
 
 

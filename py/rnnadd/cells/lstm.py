@@ -26,7 +26,7 @@ def initial_biases(hidden: int) -> np.ndarray:
     return biases
 
 
-def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None):
+def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None, noise=None):
     steps, batch, _ = inputs.shape
     size = params.hidden
     drive = (inputs.reshape(-1, inputs.shape[-1]) @ params.w_ih + params.b_ih).reshape(steps, batch, -1)
@@ -43,6 +43,8 @@ def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | Non
         cell_state[t + 1] = f * cell_state[t] + i * g
         squashed[t] = np.tanh(cell_state[t + 1])
         hidden[t + 1] = o * squashed[t]
+        if noise is not None:
+            hidden[t + 1] += noise[t]
     cache = {"gates": gates, "cell_state": cell_state, "squashed": squashed}
     return hidden, cache, np.concatenate([hidden[-1], cell_state[-1]], axis=1)
 
