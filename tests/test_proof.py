@@ -118,8 +118,9 @@ def test_gated_cells_get_no_proof_and_say_so():
         assert "gated" in found.reason
 
 
-def test_trained_with_hidden_noise_the_default_network_is_proven():
-    session = Session(Config(seed=0, hidden_noise=0.3, until="proven"))
+@pytest.mark.parametrize("seed", range(5))
+def test_trained_with_hidden_noise_the_default_network_is_proven(seed):
+    session = Session(Config(seed=seed, hidden_noise=0.3, until="proven"))
     session.step(5000, until_solved=True)
     assert session.step_count % PROOF_EVERY == 0 and session.step_count < 5000
     found = session.proof()
@@ -128,11 +129,15 @@ def test_trained_with_hidden_noise_the_default_network_is_proven():
     assert evaluation.evaluate(session.params, "tanh", 64).exact_match == 1.0
 
 
-def test_a_default_network_just_solved_has_a_bounded_proof_below_its_chain_limit():
-    session = Session(Config(seed=0))
+@pytest.mark.parametrize("seed", range(5))
+def test_a_default_network_just_solved_has_a_bounded_proof_below_its_chain_limit(seed):
+    """Not proven (the states are spread), bounded to the training width, and never past a wrong sum."""
+    session = Session(Config(seed=seed))
     session.step(1000, until_solved=True)
     found = session.proof()
+    assert not found.proven and found.failure is not None and not found.failure.grew
+    assert found.bounded == 8
     chains = evaluation.carry_chains(session.params, "tanh")
-    assert not found.proven and found.failure is not None
-    assert found.bounded >= 1 and chains.failing is not None
-    assert found.bounded <= chains.failing_run + 1  # a sum it gets wrong is longer than the bound
+    if chains.failing is not None:
+        assert found.bounded <= chains.failing_run + 1  # a sum it gets wrong is longer than the bound
+    assert (seed in (0, 3)) == (chains.failing is not None)

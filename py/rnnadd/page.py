@@ -128,7 +128,8 @@ class Trainer:
 
     def train(self, steps: int, until_solved: bool = False) -> dict:
         """Up to `steps` training steps; with until_solved, none from the first step whose
-        weights already add every pair right, and `solved` says whether they do.
+        weights reach the session's goal (Session.reached_goal: every pair right, or proven),
+        and `solved` says whether they do; `provenAt`, the step a proof was found at.
 
         Accuracy comes from the steps' own batches (fresh draws, each scored before
         its update), so it costs next to nothing.
@@ -153,6 +154,7 @@ class Trainer:
             "batchPerBit": per_bit,
             "batchExact": exact,
             "solved": until_solved and losses.size < steps and error is None,
+            "provenAt": session.proven_at,
             "kept": session.timeline.steps,
         }
 
@@ -325,5 +327,6 @@ class NotebookTrainer(Trainer):
             "batchPerBit": bits_right / (trained * notebook.DIGITS) if trained else None,
             "batchExact": sums_right / trained if trained else None,
             "solved": bool(until_solved and error is None and (solved_already or (trained and self.session.solved()))),
+            "provenAt": None,
             "kept": self.session.timeline.steps,
         }

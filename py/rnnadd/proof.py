@@ -48,6 +48,9 @@ from .machine import ADDER, SYMBOL_COUNT, symbols_of
 
 MAX_BOXES = 4096  # boxes in a certificate at the most
 BOUNDED_BOXES = 16384  # boxes of one length in the bounded proof at the most
+# Fewer boxes for wide networks, whose step costs hidden^2 per box: a round of stepping
+# boxes stays near this many multiply-adds (hidden 16: the limits above; 1024: 16 boxes).
+ROUND_WORK = 2**26
 MAX_ROUNDS = 400  # rounds of growing the boxes before the proof gives up
 BOUNDED_LIMIT = 1024  # the longest bounded proof looked for
 UNIT = 2.0**-53  # unit roundoff of float64
@@ -72,14 +75,15 @@ class Failure:
     symbol: int
     logits: tuple[float, float]
     bit: int  # the bit binary addition writes there
-    grew: bool  # True: the boxes grew past HUGE, or past MAX_BOXES, or kept growing
+    grew: bool  # True: the boxes grew past HUGE, or past the most boxes, or kept growing
 
     def to_dict(self) -> dict:
         return {
             "carry": self.carry,
             "undecided": self.undecided,
             "symbol": f"{self.symbol >> 1}{self.symbol & 1}",
-            "logits": list(self.logits),
+            # Rounded: the last digits depend on the order the platform's NumPy sums in.
+            "logits": None if self.grew else [float(f"{bound:.4g}") for bound in self.logits],
             "bit": self.bit,
             "grew": self.grew,
             "text": self.text(),
@@ -87,7 +91,7 @@ class Failure:
 
     def text(self) -> str:
         if self.grew:
-            return f"the boxes kept growing, past {HUGE:g}, {MAX_BOXES} boxes or {MAX_ROUNDS} rounds"
+            return f"the boxes kept growing, past {HUGE:g}, the most boxes for this width or {MAX_ROUNDS} rounds"
         side = "above 0" if self.bit else "below 0"
         low, high = self.logits
         return (
@@ -236,7 +240,7 @@ def prove(params: model.Params, activation: str, bits: int, bounded: bool = True
 
 def _reached_states(params: model.Params, activation: str, bits: int) -> tuple[np.ndarray, np.ndarray]:
     """The hidden states (T, B, H) the network reaches on seeded sums at its width, and their carries."""
-    inputs, _ = evaluation.encoded(bits, 1024, 0)
+    inputs, _ = evaluation.encoded(bits, evaluation.sample_size(1024, params.hidden), 0)
     hidden = model.forward(params, inputs, activation).hidden[1:]
     symbols = symbols_of(inputs)
     carries = np.empty_like(symbols)
@@ -282,15 +286,19 @@ def _invariant(step: _Step, reached: tuple[np.ndarray, np.ndarray]) -> Proof:
         changed = boxes.hull(carry, low, high)
         if len(changed) == 0:
             return Proof(True, len(boxes.carry), rounds, BOUNDED_LIMIT, None)
-        if len(boxes.carry) > MAX_BOXES or (boxes.high > HUGE).any() or (boxes.low < -HUGE).any():
+        if len(boxes.carry) > _most_boxes(MAX_BOXES, step) or (boxes.high > HUGE).any() or (boxes.low < -HUGE).any():
             break
     return Proof(False, len(boxes.carry), rounds, 0, Failure(0, 0, 0, (-np.inf, np.inf), 0, True))
+
+
+def _most_boxes(limit: int, step: _Step) -> int:
+    return max(8, min(limit, ROUND_WORK // (SYMBOL_COUNT * step.w.shape[0] ** 2)))
 
 
 def _bounded(step: _Step) -> int:
     """The most steps N such that every input of N steps gets every bit right: boxes per length.
 
-    Each length's boxes are keyed by grid cell while there are at most BOUNDED_BOXES of them
+    Each length's boxes are keyed by grid cell while there are at most BOUNDED_BOXES of them (fewer when wide)
     (for the first few lengths, one box per input), by sides after that."""
     size = step.w_abs.shape[0]
     boxes = _Boxes(size, MIDDLE[step.activation])
@@ -302,7 +310,7 @@ def _bounded(step: _Step) -> int:
             return length
         following = _Boxes(size, boxes.middle, label)
         following.hull(carry, low, high, grow=0.0)
-        if len(following.carry) > BOUNDED_BOXES:
+        if len(following.carry) > _most_boxes(BOUNDED_BOXES, step):
             label = "sides"
             following = _Boxes(size, boxes.middle, label)
             following.hull(carry, low, high, grow=0.0)

@@ -197,6 +197,7 @@ class Session:
         self.last_batch_accuracy: tuple[float, float] | None = None
         self._solved: tuple[int, bool] | None = None  # (step, answer): weights change only by stepping
         self._proof: tuple[int, Proof] | None = None
+        self.proven_at: int | None = None  # the first step training until proven found a proof at
         # Pairs it got wrong when last asked: near a solution, the likeliest to be wrong again.
         self.counterexamples: tuple[tuple[int, int], ...] = ()
 
@@ -249,9 +250,10 @@ class Session:
             return batch_right and self.solved()
         if self.step_count % PROOF_EVERY or self.step_count == 0:
             return False
-        if self.step_count >= PROVEN_STEP_LIMIT:
+        if batch_right and prove(self.params, c.activation, c.bits, bounded=False).proven:
+            self.proven_at = self.step_count if self.proven_at is None else self.proven_at
             return True
-        return batch_right and prove(self.params, c.activation, c.bits, bounded=False).proven
+        return self.step_count >= PROVEN_STEP_LIMIT
 
     @contextmanager
     def _scoring(self):

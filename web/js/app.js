@@ -1,7 +1,7 @@
 // Wires the page: controls -> state -> trainer -> views. The trainer (trainer.js)
 // owns the loop; this file turns clicks into its calls and its data into views.
 
-import { configFromHash, hashFromConfig, parseAt } from "./state.js";
+import { PROVABLE, configFromHash, hashFromConfig, parseAt } from "./state.js";
 import { buildForm, buildNotebookChoice, fillForm, fillNotebookChoice, readForm, readNotebookChoice } from "./form.js";
 import { BoundedSeries } from "./history.js";
 import { drawAccuracyChart, drawLossChart } from "./linechart.js";
@@ -30,6 +30,7 @@ const state = {
   exactMatch: 0,
   perBit: 0,
   exactAllPairs: false,
+  provenAt: null, // the step training until proven found a proof at
   loadSeconds: null,
   losses: new BoundedSeries(4096),
   exactSeries: new BoundedSeries(1024),
@@ -111,6 +112,7 @@ function show(values, why) {
       state.perBitSeries.push(trained.step, trained.batchPerBit);
     }
     if (trained.solved) Object.assign(state, { exactMatch: 1, perBit: 1, exactAllPairs: true });
+    state.provenAt = trained.provenAt;
     if (trained.error) showError("Training stopped", trained.error, ADVICE.diverged);
     state.stale.add("loss").add("accuracy");
   }
@@ -246,7 +248,7 @@ function newSession({ config, notebook = null, kept }) {
   state.notebook = notebook;
   startRun(notebook ? { ...config, notebook: notebook.join("+") || "as written" } : config);
   $("save-button").disabled = Boolean(notebook); // a replay is shared by its link, not saved
-  Object.assign(state, { config, loss: NaN, exactMatch: 0, perBit: 0, exactAllPairs: false, carryUnits: null });
+  Object.assign(state, { config, loss: NaN, exactMatch: 0, perBit: 0, exactAllPairs: false, carryUnits: null, provenAt: null });
   state.losses = new BoundedSeries(4096);
   state.exactSeries = new BoundedSeries(1024);
   state.perBitSeries = new BoundedSeries(1024);
@@ -277,6 +279,8 @@ function showExplanation(explanation) {
   $("machine-verdict").className = explanation ? (explanation.equivalent ? "verdict right" : "verdict wrong") : "verdict";
   $("machine-faithful").textContent = text ? text.faithful : "";
   $("chain-limit").textContent = text ? text.carry : "";
+  $("machine-proof").textContent = text ? text.proof : "";
+  $("machine-proof").className = explanation && explanation.proof.proven ? "proof right" : "proof";
   const counter = explanation && explanation.counterexample;
   $("counterexample-ask").hidden = !counter;
   if (counter) $("counterexample-ask").textContent = `Ask the network ${counter.a} + ${counter.b}`;
@@ -408,6 +412,14 @@ async function reset() {
   else if (config) await begin("create", config);
 }
 
+// The preset: the form's settings with noise on and training until proven, trained at once.
+async function trainToBeProvable() {
+  fillForm({ ...(readForm(state.described.fields) ?? state.described.defaults), ...PROVABLE }, state.described.defaults);
+  fillNotebookChoice({});
+  await reset();
+  trainer.play();
+}
+
 async function select(a, b) {
   state.selected = [String(a), String(b)];
   const values = await trainer.request(quickViews(scrubber.at).filter(([method]) => method !== "carry_units"));
@@ -463,6 +475,7 @@ function wireControls() {
   $("train-toggle").addEventListener("click", () => (trainer.phase === "training" ? trainer.pause() : trainer.play()));
   $("step-button").addEventListener("click", () => trainer.stepOnce());
   $("reset-button").addEventListener("click", act(reset));
+  $("provable-button").addEventListener("click", act(trainToBeProvable));
   $("save-button").addEventListener("click", act(save));
   $("load-file").addEventListener("change", (event) => load(event).catch(fail));
   $("speed").addEventListener("change", () => {
@@ -569,6 +582,7 @@ function status() {
     perBit: state.perBit,
     exactAllPairs: state.exactAllPairs,
     solvedAt: trainer.solvedAt,
+    provenAt: state.provenAt,
     stepsPerSecond: trainer.phase === "training" ? trainer.stepsPerSecond : 0,
     config: state.config && { ...state.config },
     error: trainer.error ?? state.failure,

@@ -151,7 +151,20 @@ export function explanationText(explanation) {
   const chains = explanation.chains;
   let carry = `Carries through chains of up to ${chains.longest} bits in 64-bit sums (${chains.sums} tested)`;
   carry += chains.failing ? `; first miss: ${chains.failing.a} + ${chains.failing.b}, a chain of ${chains.failing.run}.` : ", the longest there are.";
-  return { verdict, faithful, carry };
+  return { verdict, faithful, carry, proof: proofText(explanation.proof, chains) };
+}
+
+// Whether the network itself adds on every input (rnnadd/proof.py), beside the chain test's first miss.
+function proofText(proof, chains) {
+  if (proof.reason) return `No proof: ${proof.reason}.`;
+  if (proof.proven) {
+    return `Proven: the network itself writes every bit right on every input of every length. The certificate: ${proof.boxes} boxes of hidden states that no input can leave, found in ${proof.rounds} rounds, every bound widened for the float64 rounding the network runs with.`;
+  }
+  const n = proof.bounded;
+  const inputs = n <= 12 ? `all ${(4 ** n).toLocaleString("en")} inputs of ${n} steps` : `all 4^${n} inputs of ${n} steps`;
+  const reach = n === proof.boundedLimit ? `at least ${n}` : `up to ${n}`;
+  const miss = chains.failing ? ` The chain test's first wrong sum has a chain of ${chains.failing.run} carries.` : "";
+  return `Not proven for every length: the boxes do not close (${proof.failure.text}). Proven for every sum of ${reach} bits: ${inputs}.${miss} Train to be provable adds noise while training, which lets the proof close.`;
 }
 
 // Many states: small dots on a ring, a faint line for each transition, no labels.

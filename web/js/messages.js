@@ -28,8 +28,14 @@ export function statusText(status, trainer) {
   // Steps slower than a frame say how slow, and a long one shows it is still running.
   if (trainer.stepMs !== null && trainer.stepMs > FRAME_MS) parts.push(`${duration(trainer.stepMs)} per step`);
   if (trainer.busyMs() > 1000) parts.push(`${trainer.inFlight ? "current step" : "views"} running ${duration(trainer.busyMs())}`);
-  if (status.solvedAt !== null) parts.push(`solved at step ${status.solvedAt}`);
+  if (status.solvedAt !== null) parts.push(goalText(status));
   return parts.join(" \u00b7 ");
+}
+
+// Where training until the goal stopped: solved, or (training until proven) proven or the step limit.
+function goalText({ config, solvedAt, provenAt }) {
+  if (!config || config.until !== "proven") return `solved at step ${solvedAt}`;
+  return provenAt === null ? `no proof by step ${solvedAt}` : `proven at step ${provenAt}`;
 }
 
 export function showStage(name, status, ms) {

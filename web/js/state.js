@@ -14,6 +14,8 @@ export const PROPERTIES = [
   { name: "loss", label: "Loss" },
   { name: "init", label: "Initialisation" },
   { name: "clip", label: "Gradient clip (0 = off)" },
+  { name: "hidden_noise", label: "Hidden-state noise (training only)" },
+  { name: "until", label: "Train until" },
   { name: "seed", label: "Seed" },
 ];
 
@@ -36,6 +38,10 @@ export function parseValue(name, text, field) {
   const aboveLow = field.lowOpen ? value > field.low : value >= field.low;
   return Number.isFinite(value) && aboveLow && value <= field.high ? { value } : refuse;
 }
+
+// "Train to be provable": noise on the hidden states while training makes the units saturate,
+// and training goes on past solved until a proof for every length holds (rnnadd/proof.py).
+export const PROVABLE = { hidden_noise: 0.3, until: "proven" };
 
 // The notebook's replay (rnnadd.notebook) and the defects it can have fixed.
 export const NOTEBOOK_FIXES = [
