@@ -51,6 +51,9 @@ BOUNDED_BOXES = 16384  # boxes of one length in the bounded proof at the most
 # Fewer boxes for wide networks, whose step costs hidden^2 per box: a round of stepping
 # boxes stays near this many multiply-adds (hidden 16: the limits above; 1024: 16 boxes).
 ROUND_WORK = 2**26
+# And each search (the invariant, the bounded proof) stops past this many: about a second
+# in CPython, a few in the page, whatever the width.
+TOTAL_WORK = 2**30
 MAX_ROUNDS = 400  # rounds of growing the boxes before the proof gives up
 BOUNDED_LIMIT = 1024  # the longest bounded proof looked for
 UNIT = 2.0**-53  # unit roundoff of float64
@@ -91,7 +94,7 @@ class Failure:
 
     def text(self) -> str:
         if self.grew:
-            return f"the boxes kept growing, past {HUGE:g}, the most boxes for this width or {MAX_ROUNDS} rounds"
+            return f"the boxes kept growing, past {HUGE:g}, the boxes or work a proof may take, or {MAX_ROUNDS} rounds"
         side = "above 0" if self.bit else "below 0"
         low, high = self.logits
         return (
@@ -133,10 +136,12 @@ class _Step:
         # Four times gamma: the network's own rounding, this bound's, the box's centre and
         # radius (_centre_radius), and the slack's own.
         self.gamma = 4 * _gamma(params.hidden + 4)
+        self.work = 0  # multiply-adds of the boxes stepped so far
 
     def image(self, low: np.ndarray, high: np.ndarray, symbols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Boxes (n, H) stepped with symbols (n,): the boxes holding every state the network can reach."""
         centre, radius = _centre_radius(low, high)
+        self.work += 3 * low.size * self.w.shape[1]
         z = centre @ self.w + self.drive[symbols]
         spread = radius @ self.w_abs
         spread += self.gamma * (np.maximum(np.abs(low), np.abs(high)) @ self.w_abs + self.drive_abs[symbols])
@@ -286,7 +291,8 @@ def _invariant(step: _Step, reached: tuple[np.ndarray, np.ndarray]) -> Proof:
         changed = boxes.hull(carry, low, high)
         if len(changed) == 0:
             return Proof(True, len(boxes.carry), rounds, BOUNDED_LIMIT, None)
-        if len(boxes.carry) > _most_boxes(MAX_BOXES, step) or (boxes.high > HUGE).any() or (boxes.low < -HUGE).any():
+        too_many = len(boxes.carry) > _most_boxes(MAX_BOXES, step) or step.work > TOTAL_WORK
+        if too_many or (boxes.high > HUGE).any() or (boxes.low < -HUGE).any():
             break
     return Proof(False, len(boxes.carry), rounds, 0, Failure(0, 0, 0, (-np.inf, np.inf), 0, True))
 
@@ -304,6 +310,7 @@ def _bounded(step: _Step) -> int:
     boxes = _Boxes(size, MIDDLE[step.activation])
     boxes.hull(np.zeros(1, dtype=np.intp), np.zeros((1, size)), np.zeros((1, size)), grow=0.0)
     label = "cells"
+    step.work = 0
     for length in range(BOUNDED_LIMIT):
         carry, low, high, failure = _images(step, boxes, np.arange(len(boxes.carry)))
         if failure is not None:
@@ -316,6 +323,8 @@ def _bounded(step: _Step) -> int:
             following.hull(carry, low, high, grow=0.0)
         if following.same(boxes):
             return BOUNDED_LIMIT  # the boxes no longer change: every further length is the same
+        if step.work > TOTAL_WORK:
+            return length + 1  # every input of length + 1 steps was checked
         boxes = following
     return BOUNDED_LIMIT
 
