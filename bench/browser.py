@@ -146,6 +146,27 @@ def run_py(page, setup: str, expression: str):
     )
 
 
+def side_by_side(source: str, warm_up: str, calls: list[str]) -> dict[str, list]:
+    """Each call of `source`'s functions in CPython and, in turn, in a bare page's Pyodide, on a
+    fresh build: {"cpython": [...], "pyodide": [...]}. `warm_up` runs first in the page, so that
+    the wasm engine has compiled the code fully before anything is timed."""
+    subprocess.run([sys.executable, ROOT / "build.py", "--out", ROOT / "dist"], check=True)
+    namespace: dict = {}
+    exec(source, namespace)
+    results: dict[str, list] = {"cpython": [], "pyodide": []}
+    base, server = serve(ROOT / "dist")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        page = open_bare(chromium, base)
+        run_py(page, source, warm_up)
+        for call in calls:
+            results["cpython"].append(eval(call, namespace))
+            results["pyodide"].append(run_py(page, source, call))
+        chromium.close()
+    server.shutdown()
+    return results
+
+
 def throughput(page, rounds: int, seconds: float) -> dict:
     run_py(page, MEASURE_PY, "steps_per_second(3.0)")  # let the wasm engine tier up
     run_py(page, MEASURE_PY, "plain_steps_per_second(1.0)")

@@ -11,7 +11,6 @@ Medians over rounds; the same source runs in both runtimes.
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "py"), str(ROOT / "bench")]
 
 import browser  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 MEASURE = """
 import statistics, time
@@ -60,20 +58,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    subprocess.run([sys.executable, ROOT / "build.py", "--out", ROOT / "dist"], check=True)
-    namespace: dict = {}
-    exec(MEASURE, namespace)
-    results = {"cpython": [], "pyodide": []}
-    base, server = browser.serve(ROOT / "dist")
-    with sync_playwright() as playwright:
-        chromium = browser.launch(playwright)
-        page = browser.open_bare(chromium, base)
-        browser.run_py(page, MEASURE, "explain_costs(0, 3)")  # let the wasm engine tier up
-        for seed in range(5):
-            results["cpython"].append(namespace["explain_costs"](seed, args.rounds))
-            results["pyodide"].append(browser.run_py(page, MEASURE, f"explain_costs({seed}, {args.rounds})"))
-        chromium.close()
-    server.shutdown()
+    calls = [f"explain_costs({seed}, {args.rounds})" for seed in range(5)]
+    results = browser.side_by_side(MEASURE, "explain_costs(0, 3)", calls)
     for runtime, rows in results.items():
         print(f"{runtime}:")
         for row in rows:

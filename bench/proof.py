@@ -12,7 +12,6 @@ noisy training parts them after about 100 steps, so their steps to proven differ
 
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "py"), str(ROOT / "bench")]
 
 import browser  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 MEASURE = """
 import statistics, time
@@ -50,21 +48,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    subprocess.run([sys.executable, ROOT / "build.py", "--out", ROOT / "dist"], check=True)
-    namespace: dict = {}
-    exec(MEASURE, namespace)
-    results = {"cpython": [], "pyodide": []}
-    base, server = browser.serve(ROOT / "dist")
-    with sync_playwright() as playwright:
-        chromium = browser.launch(playwright)
-        page = browser.open_bare(chromium, base)
-        browser.run_py(page, MEASURE, "proof_costs(0, 0.0, 2)")  # let the wasm engine tier up
-        for noise in (0.0, 0.3):
-            for seed in range(5):
-                results["cpython"].append(namespace["proof_costs"](seed, noise, args.rounds))
-                results["pyodide"].append(browser.run_py(page, MEASURE, f"proof_costs({seed}, {noise}, {args.rounds})"))
-        chromium.close()
-    server.shutdown()
+    calls = [f"proof_costs({seed}, {noise}, {args.rounds})" for noise in (0.0, 0.3) for seed in range(5)]
+    results = browser.side_by_side(MEASURE, "proof_costs(0, 0.0, 2)", calls)
     for runtime, rows in results.items():
         print(f"{runtime}:")
         for row in rows:
