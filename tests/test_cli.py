@@ -3,7 +3,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -162,16 +161,15 @@ def test_progress_shows_every_second_even_while_one_step_takes_longer():
         text=True,
     )
     try:
-        started = time.monotonic()
         assert process.stdout.readline().startswith("training")
-        lines = [(process.stdout.readline(), time.monotonic() - started) for _ in range(3)]
+        lines = [process.stdout.readline() for _ in range(3)]
     finally:
         process.kill()
         process.communicate()
-    assert all(line.startswith("step      0") for line, _ in lines), lines
-    assert "first step running" in lines[0][0]
-    # Lines come a second apart (the wait allows for a busy machine), not once a step is done.
-    assert lines[-1][1] - lines[0][1] < 6
+    # Three lines while the first step still runs: they come by the clock, not once a step is done
+    # (how far apart, about a second, is bench/pacing.py's figure).
+    assert all(line.startswith("step      0") for line in lines), lines
+    assert "first step running" in lines[0]
 
 
 @pytest.mark.parametrize(

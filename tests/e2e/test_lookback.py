@@ -1,7 +1,5 @@
 """Looking back through training: the timeline slider, Play, Live, and links with &at."""
 
-import time
-
 import numpy as np
 from conftest import open_app, settle, status
 from playwright.sync_api import expect
@@ -69,19 +67,20 @@ def test_scrubbing_back_shows_every_view_as_the_network_was_then(app):
     assert status(app)["step"] == solved  # looking back trained nothing
 
 
-def test_play_replays_the_run_to_solved_in_about_three_seconds(app):
+def test_play_replays_the_run_to_solved(app):
+    """Play walks forward through the kept steps from the run's start and stops at solved.
+    How long it takes (about 3 s) is bench/pacing.py's figure: a busy machine moves it."""
     solved = solve(app)
+    kept = app.evaluate("window.rnnDemo.timeline().kept")
     by_id(app, "play-button").click()
-    started = time.monotonic()
     app.wait_for_function("window.rnnDemo.timeline().playing")
-    seen = set()
+    seen = []
     while app.evaluate("window.rnnDemo.timeline().playing"):
-        seen.add(app.evaluate("window.rnnDemo.timeline().at"))
+        seen.append(app.evaluate("window.rnnDemo.timeline().at"))
         app.wait_for_timeout(50)
-    elapsed = time.monotonic() - started
-    assert 2.0 < elapsed < 5.0, elapsed
     assert app.evaluate("window.rnnDemo.timeline().at") == solved
-    assert len(seen) > 20 and min(seen) < 5  # it walked through the run from its start
+    assert seen == sorted(seen) and set(seen) <= set(kept)  # forward only, through kept steps
+    assert min(seen) < 5 and len(set(seen)) > 2  # it walked through the run from its start
     panel_at(app, solved)
 
 
