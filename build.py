@@ -12,15 +12,19 @@ made with Python 3.12 because pyodide-build needs it and Pyodide 0.27.7 is 3.12.
 The staged site holds the page, the Pyodide runtime, the numpy wheel for that
 runtime and this project's package as a wheel listed in `pyodide/pyodide-lock.json`,
 so the page loads both with `loadPackage` and Pyodide checks their hashes.
+The standard library and the numpy wheel are staged trimmed to what the app
+imports (found by running py/page_calls.py in Pyodide under node) and re-hashed.
 Every third-party file is pinned by sha256 here and verified before it is staged.
 """
 
 import argparse
+import ast
 import base64
 import contextlib
 import functools
 import hashlib
 import http.server
+import importlib._bootstrap_external
 import json
 import os
 import shutil
@@ -170,7 +174,8 @@ def write_wheel(folder: Path) -> Path:
 
 
 def stage_packages(runtime: Path, numpy_wheel: Path, target: Path) -> None:
-    """Project wheel, compiled to .pyc, plus numpy, in a lock that lists just those two."""
+    """Project wheel, compiled to .pyc, plus numpy, in a lock that lists just those two;
+    then the standard library and numpy trimmed to what the app imports."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         lock = json.loads((runtime / "pyodide-lock.json").read_text())
@@ -199,10 +204,139 @@ def stage_packages(runtime: Path, numpy_wheel: Path, target: Path) -> None:
         # pyodide-lock 0.2 drops info.version, and Pyodide refuses a lock without its own.
         lock["info"]["version"] = PYODIDE_VERSION
         (work / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
+        trim_runtime(runtime, work)
         for stale in target.glob(f"{PACKAGE}-*.whl"):
             stale.unlink()
-        for name in ["pyodide-lock.json", lock["packages"][PACKAGE]["file_name"]]:
+        for name in ["pyodide-lock.json", "python_stdlib.zip", NUMPY_WHEEL, lock["packages"][PACKAGE]["file_name"]]:
             shutil.copyfile(work / name, target / name)
+
+
+# -- a runtime trimmed to what the app imports ------------------------------------
+# A first visit downloads the standard library and NumPy whole, and Pyodide compiles
+# every shared library of a package when it installs it. The app imports a third of the
+# standard library and part of NumPy: the staged runtime holds those parts only, found by
+# running every call the page makes (py/page_calls.py) in Pyodide itself, under node.
+
+PAGE_CALLS = ROOT / "py" / "page_calls.py"
+# Prints {module: file} of every module loaded once the page calls have run, or fails.
+IMPORTED_JS = r"""
+const [folder, script] = process.argv.slice(1);
+const { pathToFileURL } = await import("node:url");
+const { readFileSync } = await import("node:fs");
+const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`));
+const pyodide = await loadPyodide({ indexURL: `${folder}/`, stdout: () => {} });
+await pyodide.loadPackage(["numpy", "rnnadd"], { messageCallback: () => {} });
+const listing = 'import json, sys\njson.dumps({n: getattr(m, "__file__", None) for n, m in list(sys.modules.items())})';
+process.stdout.write(pyodide.runPython(`${readFileSync(script, "utf8")}\n${listing}`));
+"""
+# Which NumPy files never matter to a program that runs: headers, static libraries,
+# type stubs and Cython declarations.
+NUMPY_DROPPED_SUFFIXES = (".pyi", ".h", ".a", ".pxd", ".pyx", ".c", ".pc")
+
+
+def imported_modules(folder: Path) -> dict[str, str]:
+    """Each module imported while the page calls run in the runtime staged in `folder`, with its file."""
+    if not shutil.which("node"):
+        raise SystemExit("build: node is needed to trim the runtime to what the app imports; install nodejs")
+    found = subprocess.run(
+        ["node", "--input-type=module", "-e", IMPORTED_JS, str(folder), str(PAGE_CALLS)],
+        capture_output=True,
+        text=True,
+    )
+    if found.returncode:
+        last = [line[:300] for line in found.stderr.strip().splitlines()[-12:]]
+        raise SystemExit("build: the page calls failed in the staged runtime:\n" + "\n".join(last))
+    return json.loads(found.stdout)
+
+
+def module_path(file: str, marker: str) -> str | None:
+    """`json/decoder.py` for `/lib/python312.zip/json/decoder.py` with marker `python312.zip/`."""
+    return file.split(marker, 1)[1] if file and marker in file else None
+
+
+def slim_source(source: str) -> str:
+    """The same module without comments and with empty docstrings. Empty, not removed: code
+    that reads `__doc__` (NumPy's add_docstring, for one) still gets a string."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            if docstring and isinstance(first.value.value, str):
+                first.value.value = ""
+    return ast.unparse(tree) + "\n"
+
+
+def slim_zip(source: str, target: str, kept_file: str, form: str) -> None:
+    """A copy of a zip with the members listed in `kept_file`, same order and dates, Python sources
+    slimmed (form "py") or compiled ("pyc"), and a wheel's RECORD rewritten to match. Runs in the
+    venv's Python 3.12: the runtime's own version, whose parser reads its sources and whose
+    bytecode it runs."""
+    kept = set(json.loads(Path(kept_file).read_text()))
+    lines = []
+    with zipfile.ZipFile(source) as full, zipfile.ZipFile(target, "w") as slim:
+        members = [info for info in full.infolist() if info.filename in kept]
+        record = next((info for info in members if info.filename.endswith(".dist-info/RECORD")), None)
+        for info in members:
+            if info is record:
+                continue
+            data = full.read(info)
+            if info.filename.endswith(".py"):
+                data = slim_source(data.decode()).encode()
+                if form == "pyc":
+                    code = compile(data, info.filename, "exec", dont_inherit=True)
+                    data = importlib._bootstrap_external._code_to_timestamp_pyc(code, 0, 0)
+                    info = zipfile.ZipInfo(info.filename + "c", date_time=info.date_time)
+            slim.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            lines.append(f"{info.filename},sha256={digest},{len(data)}\n")
+        if record:
+            slim.writestr(record, "".join(lines) + f"{record.filename},,\n")
+
+
+def trim_runtime(runtime: Path, work: Path) -> None:
+    """Replace python_stdlib.zip and the numpy wheel in `work` with trimmed copies, re-hashed into
+    the lock, and check that every page call still runs on them."""
+    for name in RUNTIME_FILES:
+        if name != "pyodide-lock.json":
+            shutil.copyfile(runtime / name, work / name)
+    modules = imported_modules(work)
+    files = {path for file in modules.values() if (path := module_path(file, "python312.zip/"))}
+    numpy_parts = {name.split(".")[1] for name in modules if name.startswith("numpy.")}
+    numpy_files = {path for file in modules.values() if (path := module_path(file, "site-packages/"))}
+
+    def keep_numpy(name: str) -> bool:
+        parts = name.split("/")
+        if parts[0] != "numpy":
+            return True
+        if len(parts) > 2 and parts[1] not in numpy_parts:  # a subpackage nothing imports
+            return False
+        if name.endswith(".so"):  # compiled at install whether imported or not
+            return name in numpy_files
+        return "/tests/" not in name and not name.endswith(NUMPY_DROPPED_SUFFIXES)
+
+    full_numpy = work / "numpy-full.whl"
+    (work / NUMPY_WHEEL).replace(full_numpy)
+    # The standard library compiled: Python compiles each module it imports from source at every
+    # start, and as bytecode the runtime started in 1.0 s instead of 2.8 s (node, here). Bytecode
+    # weighs twice the slimmed source (0.9 MB against 0.44 MB gzip), so NumPy's modules, where it
+    # would add a further 0.2 MB for less, stay source.
+    for source, target, keep, form in [
+        (runtime / "python_stdlib.zip", work / "python_stdlib.zip", files.__contains__, "pyc"),
+        (full_numpy, work / NUMPY_WHEEL, keep_numpy, "py"),
+    ]:
+        kept = work / "kept.json"
+        kept.write_text(json.dumps([name for name in zipfile.ZipFile(source).namelist() if keep(name)]))
+        python = VENV / "bin" / "python"
+        # Without column ranges, bytecode is a quarter smaller; tracebacks keep their line numbers.
+        env = {**os.environ, "PYTHONNODEBUGRANGES": "1"}
+        slim = "import sys, build; build.slim_zip(*sys.argv[1:])"
+        run(python, "-c", slim, source, target, kept, form, cwd=ROOT, env=env)
+    full_numpy.unlink()
+    lock = json.loads((work / "pyodide-lock.json").read_text())
+    lock["packages"]["numpy"]["sha256"] = sha256(work / NUMPY_WHEEL)
+    (work / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
+    imported_modules(work)  # the trimmed runtime runs every page call, or the build stops here
 
 
 # -- the site -------------------------------------------------------------------
@@ -234,15 +368,15 @@ def build(out: Path, numpy_wheel: Path | None = None, source: str = "npm") -> Pa
     for path in web_files:
         copy_if_changed(path, out / path.relative_to(ROOT / "web"))
     for name in RUNTIME_FILES:
-        if name != "pyodide-lock.json":
+        if name not in ("pyodide-lock.json", "python_stdlib.zip"):  # those two are staged trimmed, below
             copy_if_changed(runtime / name, staged / name)
-    copy_if_changed(numpy_path, staged / NUMPY_WHEEL)
 
     # The package step starts Python 3.12 twice; skip it when its inputs are unchanged.
     # The stamp lives in the cache, not in the site, which is deployed as it is.
     stamp = CACHE / "stamps" / hashlib.sha256(str(out).encode()).hexdigest()
-    digest = inputs_digest(package_files(), PYODIDE_VERSION + NUMPY_WHEEL_SHA256)
-    if not stamp.exists() or stamp.read_text() != digest or not (staged / "pyodide-lock.json").exists():
+    digest = inputs_digest([*package_files(), PAGE_CALLS, ROOT / "build.py"], PYODIDE_VERSION + NUMPY_WHEEL_SHA256)
+    staged_files = ["pyodide-lock.json", "python_stdlib.zip", NUMPY_WHEEL]
+    if not stamp.exists() or stamp.read_text() != digest or not all((staged / n).exists() for n in staged_files):
         ensure_venv()
         stage_packages(runtime, numpy_path, staged)
         stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,62 @@
+"""The staged standard library is trimmed to what the app imported when the site was built: a module
+the package imports and the trimmed copy lacks would fail only in the page, so it fails here first."""
+
+import _imp
+import ast
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import build  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def staged_stdlib() -> set[str]:
+    site = Path(os.environ.get("RNNADD_SITE") or ROOT / "dist")
+    if not os.environ.get("RNNADD_SITE"):
+        subprocess.run([sys.executable, ROOT / "build.py", "--out", site], check=True)
+    return set(zipfile.ZipFile(site / "pyodide" / "python_stdlib.zip").namelist())
+
+
+# The command line's own modules, which the page never imports.
+COMMAND_LINE = {"cli.py", "__main__.py"}
+
+
+def stdlib_imports(folder: Path) -> set[str]:
+    """Every standard-library module the page's modules of the package import, at any depth, by dotted name."""
+    names = set()
+    for path in (p for p in folder.rglob("*.py") if p.name not in COMMAND_LINE):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module)
+    return {name for name in names if name.split(".")[0] in sys.stdlib_module_names}
+
+
+def missing(imports: set[str], staged: set[str], full: set[str]) -> list[str]:
+    """The imports whose file the full standard library has and the staged one lacks (the rest are built
+    in, or frozen into the runtime, as this Python 3.12 freezes the same ones)."""
+
+    def files(name: str, suffix: str) -> set[str]:
+        path = name.replace(".", "/")
+        return {f"{path}.{suffix}", f"{path}/__init__.{suffix}"}
+
+    absent = [name for name in imports if files(name, "py") & full and not files(name, "pyc") & staged]
+    return sorted(name for name in absent if not _imp.is_frozen(name))
+
+
+def test_every_standard_module_the_package_imports_is_staged(staged_stdlib):
+    full = set(zipfile.ZipFile(build.fetch_runtime("npm") / "python_stdlib.zip").namelist())
+    imports = stdlib_imports(ROOT / "py" / "rnnadd")
+    assert {"json", "dataclasses"} <= imports
+    assert missing(imports, staged_stdlib, full) == []
+    # The check itself: a module the app never imports is missing from the staged copy, and is named.
+    assert missing(imports | {"fractions", "math"}, staged_stdlib, full) == ["fractions"]
