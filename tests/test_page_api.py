@@ -134,3 +134,10 @@ def test_a_call_that_diverges_after_some_steps_reports_them_and_the_cause():
     assert "diverged at step" in result["error"] and not result["solved"]
     assert 0 < len(result["losses"]) < 50 and all(np.isfinite(result["losses"]))
     assert result["step"] == len(result["losses"]) and 0 <= result["batchExact"] <= 1
+
+
+def test_warm_up_trains_a_scratch_copy_unless_a_step_costs_more_than_allowed():
+    trainer = page.create({"seed": 4})
+    assert trainer.warm_up(1, max_work=trainer.step_work() - 1) == {"steps": 0} and trainer.scratch is None
+    assert trainer.warm_up(3, max_work=trainer.step_work()) == {"steps": 3}
+    assert trainer.scratch.step_count == 3 and trainer.session.step_count == 0

@@ -94,13 +94,16 @@ class Trainer:
         self.scratch: Session | None = None  # for warm_up only
         self.explained: tuple[int, machine.Machine] | None = None  # the step and the machine explain read
 
-    def warm_up(self, steps: int) -> dict:
-        """Train a scratch session of the same configuration, never this one.
+    def warm_up(self, steps: int, max_work: float = float("inf")) -> dict:
+        """Train a scratch session of the same configuration, never this one, unless a step
+        costs more than `max_work` multiply-adds.
 
         WebAssembly engines compile hot code fully only after it has run a while;
         running the training code before the visitor presses Train means the real
         run starts at full speed. Stops at a divergence, which says nothing here.
         """
+        if self.step_work() > max_work:
+            return {"steps": 0}
         if self.scratch is None:
             self.scratch = Session(replace(self.session.config, seed=self.session.config.seed ^ 1))
         try:
@@ -111,14 +114,17 @@ class Trainer:
     def config(self) -> dict:
         return self.session.config.to_dict()
 
+    def step_work(self) -> int:
+        """Multiply-adds in one training step: forward and backward through every gate."""
+        c = self.session.config
+        return 3 * c.batch_size * c.bits * c.hidden * (c.hidden + 2) * cells.CELLS[c.cell].GATES
+
     def summary(self) -> dict:
         """What the page needs of a session it has just made or loaded, with a step's multiply-adds."""
-        c = self.session.config
-        work = 3 * c.batch_size * c.bits * c.hidden * (c.hidden + 2) * cells.CELLS[c.cell].GATES
         return {
             "config": self.config(),
             "step": self.session.step_count,
-            "stepWork": work,
+            "stepWork": self.step_work(),
             "kept": self.session.timeline.steps,
         }
 

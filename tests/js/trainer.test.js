@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CHUNK_MS, SLOW_CALL_MS, SWITCH_WAIT_MS, Trainer } from "../../web/js/trainer.js";
+import { CHUNK_MS, SLOW_CALL_MS, SWITCH_WAIT_MS, Trainer, WARM_UP_MAX_WORK } from "../../web/js/trainer.js";
 
 // A worker stand-in: records every request and answers when the test says so.
 function fakePython() {
@@ -181,22 +181,47 @@ test("a diverged run stops with its message", async () => {
   assert.equal(workers[0].requests.length, 0);
 });
 
-test("a new small session warms up on a scratch copy while it waits, and the first chunk then fills the frame", async () => {
-  const { trainer, workers } = await started(setUp());
+test("a new session's first warm-up step comes with it, one-step warm-ups follow while it waits, and the first chunk then fills the frame", async () => {
+  const setup = setUp();
+  const made = setup.trainer.begin("create", { seed: 0 });
+  const request = setup.workers[0].requests.shift();
+  assert.deepEqual(request.calls.slice(0, 2), [["create", { seed: 0 }], ["warm_up", 1, WARM_UP_MAX_WORK]]);
+  // The first step also compiles: slower than a frame, and neither a measurement nor a reason to stop.
+  request.resolve([{ value: { config: {}, step: 0, stepWork: 1 }, ms: 1 }, { value: { steps: 1 }, ms: 3 * CHUNK_MS }, { value: [], ms: 1 }]);
+  await made;
+  const { trainer, workers } = setup;
   trainer.tick(0);
-  const warm = workers[0].requests.shift();
-  assert.deepEqual(warm.calls, [["warm_up", 1]]);
-  // The first call also compiles: slower than a frame, and neither a measurement nor a reason to stop.
-  warm.resolve([{ value: { steps: 1 }, ms: 3 * CHUNK_MS }]);
-  await flush();
-  trainer.tick(4);
-  workers[0].requests.shift().resolve([{ value: { steps: 1 }, ms: 2 }]);
-  await flush();
-  trainer.tick(8);
-  assert.deepEqual(workers[0].requests.shift().calls, [["warm_up", Math.ceil(CHUNK_MS / 2 / 4)]]);
+  for (let warmUp = 0; warmUp < 3; warmUp += 1) {
+    const warm = workers[0].requests.shift();
+    assert.deepEqual(warm.calls, [["warm_up", 1, WARM_UP_MAX_WORK]]); // a press waits for one step at most
+    warm.resolve([{ value: { steps: 1 }, ms: 2 }]);
+    await flush();
+  }
   trainer.play();
+  assert.deepEqual(workers[0].requests.at(-1).calls[0], ["train", Math.floor(CHUNK_MS / 2), true]);
+});
+
+test("views that cost more than their share of a chunk make the chunk longer, so the steps keep their pace", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.play();
+  workers[0].requests.shift().resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 1 }]);
+  await flush();
   trainer.tick(16);
-  assert.deepEqual(workers[0].requests.shift().calls[0], ["train", Math.floor(CHUNK_MS / 2), true]);
+  const second = workers[0].requests.shift();
+  assert.equal(second.calls[0][1], Math.floor(CHUNK_MS - 0.3)); // cheap views: the chunk fills the frame
+  // A busy machine: the views now take 40 ms a chunk, the steps 1 ms each.
+  second.resolve([{ ...trained(20, 19), ms: 19 }, { value: [], ms: 40 }]);
+  await flush();
+  for (let chunk = 0; chunk < 6; chunk += 1) {
+    trainer.tick(32 + chunk * 16);
+    const next = workers[0].requests.shift();
+    const steps = next.calls[0][1];
+    next.resolve([{ ...trained(20 + steps, steps), ms: steps }, { value: [], ms: 40 }]);
+    await flush();
+  }
+  trainer.tick(200);
+  const steps = workers[0].requests.shift().calls[0][1];
+  assert.ok(steps >= 3 * 40 * 0.9, steps); // views at most a quarter of the worker's time
 });
 
 test("a session with a heavy step does not warm up", async () => {

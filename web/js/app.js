@@ -550,6 +550,15 @@ function wireControls() {
 // -- start-up and the automation surface ---------------------------------------------------
 
 // After the first visit the site's files come from a cache (sw.js), so the page opens offline.
+// Filling it (the runtime, about 13 MB written to the cache) waits for a moment without
+// training, so that Train pressed the moment the page is ready has the machine to itself.
+const OFFLINE_AFTER_MS = 2000;
+function keepForOfflineWhenIdle() {
+  const idle = trainer.phase !== "training" && performance.now() - state.timings.ready >= OFFLINE_AFTER_MS;
+  if (idle) keepForOffline();
+  else setTimeout(keepForOfflineWhenIdle, 250);
+}
+
 async function keepForOffline() {
   const note = $("offline-note");
   if (!("serviceWorker" in navigator)) {
@@ -639,7 +648,7 @@ async function main() {
   if (readForm(state.described.fields)) await reset();
   else await trainer.begin("create", state.described.defaults);
   state.timings.ready = performance.now();
-  keepForOffline();
+  keepForOfflineWhenIdle();
   followLink(link);
   requestAnimationFrame(tick);
 }

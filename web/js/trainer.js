@@ -6,6 +6,12 @@
 // Each frame asks for a little more than a frame's work, with at most two chunks
 // queued, so the worker never waits for the page and the page's frames only draw.
 export const CHUNK_MS = 20;
+// The views that ride along with a chunk take at most a quarter of the worker's time: on a
+// busy machine, where they cost more, chunks grow and the steps keep their pace.
+export const VIEWS_SHARE = 0.25;
+// The step time is the recent chunks' milliseconds over their steps, so that a chunk of
+// one step (whose call costs more than its step) weighs little once larger ones come.
+const STEP_WINDOW = 8;
 export const MAX_IN_FLIGHT = 2;
 const MAX_CHUNK = 10_000;
 // A step slower than this makes a standby worker worth having: a Reset or Load
@@ -24,7 +30,9 @@ export const SWITCH_WAIT_MS = 150;
 export const SLOW_VIEWS_MS = 300;
 // While a session waits for Train, a new worker trains a scratch copy of it for this
 // long, so that the browser has compiled the training code fully before the real run
-// (Train to solved, a second after ready: median 304 ms before, 168 ms with it, one run).
+// (Train to solved, a second after ready: median 367 ms without, 116 ms with it, one run).
+// Its first step, which runs the training code for the first time, comes with the session,
+// before the page says ready; the rest go one step at a time, so a press waits for one step.
 export const WARM_UP_MS = 900;
 // Only for sessions whose step is small (multiply-adds; the default's is about 0.4 million).
 export const WARM_UP_MAX_WORK = 5e6;
@@ -57,6 +65,7 @@ export class Trainer {
     this.stepsPerFrame = null; // null: as many as fit the frame
     this.error = null;
     this.warmUpMs = 0; // spent warming up this worker
+    this.warmUpStarted = false; // its first step came with a session
     this.stepWork = 0; // multiply-adds in one step of this session
     this.resetCounters();
   }
@@ -67,6 +76,7 @@ export class Trainer {
     this.queuedSteps = 0; // training steps in flight
     this.solvedAt = null;
     this.stepMs = null; // measured; the first step of a session runs alone to measure it
+    this.recentChunks = []; // [ms, steps] of the last STEP_WINDOW chunks
     this.trainMs = 0; // Python's time spent training this session
     this.extraMs = 0; // the views' share of each chunk
     this.lastSlowViews = -Infinity;
@@ -89,16 +99,18 @@ export class Trainer {
     try {
       if (this.outstanding > 0 && !(await this.drainedOrStandby())) await this.replaceWorker();
       const slow = this.slowViews();
-      const calls = [[method, argument], ...this.views(), ...slow];
+      const warmUp = this.warmUpStarted ? [] : [["warm_up", 1, WARM_UP_MAX_WORK]];
+      const calls = [[method, argument], ...warmUp, ...this.views(), ...slow];
       const results = await this.send(calls);
       if (mine !== this.generation) return null;
       this.resetCounters();
+      if (warmUp.length) this.warmUpStarted = true;
       this.step = results[0].value.step;
       this.slowShown = slowKey(this.step, slow); // they came with the session
       this.stepWork = results[0].value.stepWork;
       this.error = null;
       this.phase = "ready";
-      this.onData(byMethod([["session"], ...calls.slice(1)], results), "session");
+      this.onData(byMethod([["session"], ...calls.slice(1 + warmUp.length)], [results[0], ...results.slice(1 + warmUp.length)]), "session");
       if (method === "load") this.refreshSlowViews();
       return results[0].value;
     } finally {
@@ -130,6 +142,7 @@ export class Trainer {
     this.inFlight = this.outstanding = 0;
     this.sentAt = [];
     this.warmUpMs = 0;
+    this.warmUpStarted = false;
     this.stopping = true;
     try {
       await this.python.ready;
@@ -192,33 +205,37 @@ export class Trainer {
     return !current;
   }
 
+  // Steps that fill a chunk, with the views' share at most VIEWS_SHARE of it.
   chunkSize() {
     if (this.stepsPerFrame) return this.stepsPerFrame;
     if (this.stepMs === null) return 1;
-    return Math.max(1, Math.min(MAX_CHUNK, Math.floor((CHUNK_MS - this.extraMs) / this.stepMs)));
+    const trainingMs = Math.max(CHUNK_MS - this.extraMs, (this.extraMs * (1 - VIEWS_SHARE)) / VIEWS_SHARE);
+    return Math.max(1, Math.min(MAX_CHUNK, Math.floor(trainingMs / this.stepMs)));
   }
 
-  // Small warm-up calls back to back, so that Train pressed meanwhile waits only a few milliseconds.
+  // Warm-up calls of one step back to back, so that Train pressed meanwhile waits for one step only.
   warmUpWhileIdle() {
-    const warming = this.warmUpMs < WARM_UP_MS && this.stepWork <= WARM_UP_MAX_WORK;
-    if (warming && this.phase === "ready" && !this.switching && this.outstanding === 0) this.warmUp(Math.ceil(this.chunkSize() / 4));
+    const warming = this.warmUpStarted && this.warmUpMs < WARM_UP_MS && this.stepWork <= WARM_UP_MAX_WORK;
+    if (warming && this.phase === "ready" && !this.switching && this.outstanding === 0) this.warmUp();
   }
 
-  async warmUp(steps) {
+  async warmUp() {
     const mine = this.generation;
-    const results = await this.send([["warm_up", steps]]);
+    const results = await this.send([["warm_up", 1, WARM_UP_MAX_WORK]]);
     if (!results || mine !== this.generation) return;
     const [{ value, ms }] = results;
-    const first = this.warmUpMs === 0; // also makes the scratch session and runs the code for the first time
     this.warmUpMs += ms;
-    // A scratch that diverged, or steps too slow to be worth it, end the warm-up.
-    if (value.steps < steps || (!first && ms / steps > CHUNK_MS)) this.warmUpMs = WARM_UP_MS;
-    if (value.steps && !first) this.measureStep(ms / value.steps);
+    // A scratch that diverged, or a step too slow to be worth it, end the warm-up.
+    if (value.steps < 1 || ms > CHUNK_MS) this.warmUpMs = WARM_UP_MS;
+    else this.measureStep(ms, 1);
     this.warmUpWhileIdle();
   }
 
-  measureStep(ms) {
-    this.stepMs = this.stepMs === null ? ms : 0.7 * this.stepMs + 0.3 * ms;
+  measureStep(ms, steps) {
+    this.recentChunks.push([ms, steps]);
+    if (this.recentChunks.length > STEP_WINDOW) this.recentChunks.shift();
+    const [totalMs, totalSteps] = this.recentChunks.reduce(([a, b], [m, n]) => [a + m, b + n], [0, 0]);
+    this.stepMs = totalMs / totalSteps;
     if (this.stepMs > SLOW_STEP_MS && !this.standby) this.prepareStandby();
   }
 
@@ -287,7 +304,7 @@ export class Trainer {
     this.trainMs += results[0].ms;
     // A chunk that ends solved also checked every pair: its time is not the steps'.
     if (steps && !trained.solved) {
-      this.measureStep(results[0].ms / steps);
+      this.measureStep(results[0].ms, steps);
       const extra = results.slice(1).reduce((sum, result) => sum + result.ms, 0);
       this.extraMs = 0.7 * this.extraMs + 0.3 * extra;
     }
