@@ -13,7 +13,16 @@ from .cells.symbols import SYMBOL_BITS
 MAX_EXHAUSTIVE_PAIRS = 65_536
 SOLVED_SAMPLE = 10_000  # pairs that decide "solved" where there are too many to check them all
 # Work arrays stay below this many floats (32 MB), whatever the hidden size.
-MAX_WORK_FLOATS = 2**22
+MAX_WORK_FLOATS = 2**22  # what a batched pass holds at once stays below 32 MB, whatever the hidden size
+# The one seed of every seeded sample the views and the machine draw (the page's and the CLI's alike).
+SAMPLE_SEED = 12345
+
+
+def pairs_per_chunk(params: model.Params, bits: int) -> int:
+    """How many sums one batched forward pass at `bits` takes within MAX_WORK_FLOATS."""
+    return max(1, MAX_WORK_FLOATS // ((bits + 1) * params.hidden * CELLS[params.cell].GATES))
+
+
 # Pairs checked first when deciding "solved": one wrong among them settles it cheaply.
 QUICK_PAIRS = 64
 
@@ -90,7 +99,7 @@ def _wrong_among(
 ) -> list[tuple[int, int]]:
     """The first `limit` pairs of an encoded set that the network gets wrong, by chunked forward passes."""
     bits, pairs = targets.shape
-    chunk = max(1, MAX_WORK_FLOATS // ((bits + 1) * params.hidden * CELLS[params.cell].GATES))
+    chunk = pairs_per_chunk(params, bits)
     for start in range(0, pairs, chunk):
         logits = model.forward(params, inputs[:, start : start + chunk], activation).logits
         wrong = np.flatnonzero(((logits > 0) != (targets[:, start : start + chunk] > 0.5)).any(axis=0))[:limit]
@@ -138,7 +147,7 @@ def _count_right(
 ) -> tuple[int, int]:
     """(bits right, sums right) by forward passes over chunks of the pairs."""
     bits, pairs = targets.shape
-    chunk = max(1, MAX_WORK_FLOATS // ((bits + 1) * params.hidden * CELLS[params.cell].GATES))
+    chunk = pairs_per_chunk(params, bits)
     bits_right = sums_right = 0
     for start in range(0, pairs, chunk):
         logits = model.forward(params, inputs[:, start : start + chunk], activation).logits

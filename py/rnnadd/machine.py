@@ -34,9 +34,8 @@ if TYPE_CHECKING:
 SYMBOL_COUNT = 4
 SIGNATURE_DEPTH = 2
 EXTRACTION_PAIRS = 256
-MAX_WORK_FLOATS = 2**22  # the states stepped stay below 32 MB, whatever the hidden size
 AGREEMENT_PAIRS = 10_000
-SEED = 12345
+SEED = evaluation.SAMPLE_SEED
 
 
 @dataclass(frozen=True)
@@ -183,7 +182,9 @@ class Extraction:
 def extract(params: model.Params, activation: str, bits: int, seed: int = SEED) -> Extraction:
     """The network's machine, read off the states it reaches on seeded problems at `bits`."""
     state_size = CELLS[params.cell].STATE * params.hidden
-    pairs = max(4, min(EXTRACTION_PAIRS, MAX_WORK_FLOATS // (SYMBOL_COUNT**SIGNATURE_DEPTH * bits * state_size)))
+    pairs = max(
+        4, min(EXTRACTION_PAIRS, evaluation.MAX_WORK_FLOATS // (SYMBOL_COUNT**SIGNATURE_DEPTH * bits * state_size))
+    )
     a, b = encoding.random_pairs(np.random.default_rng(seed), pairs, bits)
     inputs, _ = encoding.encode_pairs(a, b, bits)
     states, written = trajectories(params, activation, inputs)
@@ -248,7 +249,7 @@ def agreement(machine: Machine, params: model.Params, activation: str, bits: int
         return _agreement_by_prefix(machine, params, activation, bits)
     inputs, _ = evaluation.encoded(bits, evaluation.sample_size(AGREEMENT_PAIRS, params.hidden), seed)
     pairs = inputs.shape[1]
-    chunk = max(1, evaluation.MAX_WORK_FLOATS // ((bits + 1) * params.hidden * CELLS[params.cell].GATES))
+    chunk = evaluation.pairs_per_chunk(params, bits)
     sums_same = bits_same = 0
     for start in range(0, pairs, chunk):
         part = inputs[:, start : start + chunk]

@@ -7,7 +7,6 @@ divergent step changes nothing.
 
 import numpy as np
 
-OPTIMIZERS = ("sgd", "adam")
 ADAM_BETA1 = 0.9
 ADAM_BETA2 = 0.999
 ADAM_EPS = 1e-8
@@ -24,16 +23,19 @@ def clip_by_global_norm(grad: np.ndarray, max_norm: float) -> np.ndarray:
     return grad
 
 
-def initial_state(optimizer: str, size: int) -> OptimizerState:
-    if optimizer == "adam":
-        return {"t": 0, "m": np.zeros(size), "v": np.zeros(size)}
-    return {}
+# Each optimiser: {initial(size) -> state, step(grad, state, learning_rate) -> (step, new state)}.
+# Adding one is adding an entry here.
 
 
-def update(optimizer: str, grad: np.ndarray, state: OptimizerState, learning_rate: float):
-    """Returns (step to add to the weights, new optimiser state)."""
-    if optimizer == "sgd":
-        return grad * -learning_rate, state
+def _sgd_step(grad: np.ndarray, state: OptimizerState, learning_rate: float):
+    return grad * -learning_rate, state
+
+
+def _adam_initial(size: int) -> OptimizerState:
+    return {"t": 0, "m": np.zeros(size), "v": np.zeros(size)}
+
+
+def _adam_step(grad: np.ndarray, state: OptimizerState, learning_rate: float):
     t = state["t"] + 1
     m = ADAM_BETA1 * state["m"] + (1.0 - ADAM_BETA1) * grad
     v = ADAM_BETA2 * state["v"] + (1.0 - ADAM_BETA2) * (grad * grad)
@@ -42,3 +44,18 @@ def update(optimizer: str, grad: np.ndarray, state: OptimizerState, learning_rat
     step = m * (-step_size)
     step /= np.sqrt(v) + ADAM_EPS
     return step, {"t": t, "m": m, "v": v}
+
+
+OPTIMIZERS = {
+    "sgd": {"initial": lambda size: {}, "step": _sgd_step},
+    "adam": {"initial": _adam_initial, "step": _adam_step},
+}
+
+
+def initial_state(optimizer: str, size: int) -> OptimizerState:
+    return OPTIMIZERS[optimizer]["initial"](size)
+
+
+def update(optimizer: str, grad: np.ndarray, state: OptimizerState, learning_rate: float):
+    """Returns (step to add to the weights, new optimiser state)."""
+    return OPTIMIZERS[optimizer]["step"](grad, state, learning_rate)

@@ -18,7 +18,7 @@ from .session import Config, DivergenceError, Session, largest_snapshot_bytes
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
 NOTEBOOK_PROBLEMS = [(5, 5), (10, 2), (50, 3), (4, 9)]
 RANDOM_PROBLEMS = 4
-SAMPLE_SEED = 12345
+SAMPLE_SEED = evaluation.SAMPLE_SEED
 GENERALISATION_PAIRS = 1_000
 MEMORY_MESSAGE = (
     "one training step of this network needs more memory than the browser gives a page (4 GB). "

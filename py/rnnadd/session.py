@@ -88,7 +88,7 @@ class Config:
         "activation": tuple(ACTIVATIONS),
         "init": model.INITS,
         "loss": tuple(model.LOSSES),
-        "optimizer": optim.OPTIMIZERS,
+        "optimizer": tuple(optim.OPTIMIZERS),
         "learning_rate": (0.0, 10.0),
         "batch_size": (1, 4096),
         "clip": (0.0, 1e6),

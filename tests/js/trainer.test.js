@@ -413,3 +413,17 @@ test("a link's step is trained to exactly, past solved, and the run stops there"
   assert.equal(trainer.step, 25);
   assert.equal(trainer.phase, "paused");
 });
+
+test("a failure outside the loop stops it: no chunk is sent after it, and it says why", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.play();
+  workers[0].requests.shift().resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 0 }]);
+  await flush();
+  trainer.fail(new Error("a view failed"));
+  trainer.tick(16);
+  assert.equal(workers[0].requests.length, 0);
+  assert.equal(trainer.phase, "error");
+  assert.equal(trainer.error, "a view failed");
+  trainer.play();
+  assert.equal(workers[0].requests.length, 0);
+});

@@ -578,7 +578,7 @@ async function keepForOffline() {
 // Anything that is not a refused input: the page says so in words, not only in the console.
 function fail(error) {
   state.failure = error.message;
-  trainer.phase = "error";
+  trainer.fail(error);
   showError("Something went wrong", error.message, "Reload the page to start again.");
 }
 
@@ -623,7 +623,7 @@ async function main() {
   try {
     ({ seconds: state.loadSeconds, described: state.described } = await trainer.python.ready);
   } catch (error) {
-    trainer.phase = "error";
+    trainer.fail(error);
     state.failure = error.message;
     showError("The page could not start", error.message, ADVICE[error.stage] || ADVICE.runtime);
     return;

@@ -1,5 +1,7 @@
 // What the page says in words: the status line, start-up stages, and errors.
 
+import { SLOW_CALL_MS } from "./trainer.js";
+
 const $ = (id) => document.getElementById(id);
 const FRAME_MS = 1000 / 60;
 
@@ -27,7 +29,7 @@ export function statusText(status, trainer) {
   if (status.phase === "training") parts.push(`${Math.round(status.stepsPerSecond).toLocaleString("en")} steps/s`);
   // Steps slower than a frame say how slow, and a long one shows it is still running.
   if (trainer.stepMs !== null && trainer.stepMs > FRAME_MS) parts.push(`${duration(trainer.stepMs)} per step`);
-  if (trainer.busyMs() > 1000) parts.push(`${trainer.inFlight ? "current step" : "views"} running ${duration(trainer.busyMs())}`);
+  if (trainer.busyMs() > SLOW_CALL_MS) parts.push(`${trainer.inFlight ? "current step" : "views"} running ${duration(trainer.busyMs())}`);
   if (status.solvedAt !== null) parts.push(goalText(status));
   return parts.join(" \u00b7 ");
 }

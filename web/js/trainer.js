@@ -180,6 +180,13 @@ export class Trainer {
     this.sendChunk(1).then(() => this.refreshSlowViews());
   }
 
+  // A failure outside the loop (the worker could not start, a view failed): nothing trains after it.
+  fail(error) {
+    this.target = null;
+    this.error = error.message;
+    this.phase = "error";
+  }
+
   stopTraining(phase) {
     this.phase = phase;
     this.refreshSlowViews();
