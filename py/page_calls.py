@@ -38,10 +38,12 @@ def run() -> None:
     page.describe()
     trainer = page.create({"seed": 0})
     trainer.summary()
-    trainer.warm_up(3)
+    trainer.warm_up(3, budget_ms=5.0)
+    trainer.milestones(20.0)
     while not trainer.train(25, True)["solved"]:
         pass
     views(trainer, wide=True)
+    trainer.milestones()
     views(trainer, at=0)
     for cell in ("gru", "lstm"):
         other = page.create({**SMALL, "cell": cell, "activation": "relu"})
@@ -68,6 +70,7 @@ def run() -> None:
         replay = page.create_notebook(fixes, 0)
         replay.train(3, True)
         views(replay)
+        replay.milestones()
         expect_failure(replay.save)
     expect_failure(page.create_notebook, ["no_such_fix"], 0)
 

@@ -15,7 +15,7 @@ from typing import TextIO
 
 import numpy as np
 
-from . import encoding, evaluation, machine, model, notebook, runs
+from . import encoding, evaluation, machine, milestones, model, notebook, runs
 from .session import MAX_STEPS_PER_CALL, PROOF_EVERY, Config, DivergenceError, Session, largest_snapshot_bytes
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
@@ -217,6 +217,12 @@ class _Progress:
             parts.append(f"first step running for {seconds:.0f} s")
         return "  ".join(parts)
 
+    def note(self, text: str) -> None:
+        """A line of its own above the status line (a milestone reached)."""
+        with self.lock:
+            self.out.write(("\r" + text.ljust(78) if self.live else text) + "\n")
+            self.out.flush()
+
     def show(self, final: bool = False) -> None:
         with self.lock:
             text = self.line()
@@ -300,6 +306,8 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     trained, solved, since_check, step_seconds = 0, False, 0, None
     first_step, losses_seen, exact_seen, train_seconds = session.step_count + 1, [], ([], []), 0.0
     solved_at = solve_ms = None
+    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits)
+    found.update(session.timeline.steps, session.timeline.weights)  # a loaded session's run so far: not news
     with _Progress(out, session) as progress, _StopRequest() as stop:
         try:
             while trained < args.steps and not stop.requested:
@@ -317,6 +325,8 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
                 trained += chunk
                 since_check += chunk
                 progress.loss = float(losses[-1])
+                for reached in found.update(session.timeline.steps, session.timeline.weights):
+                    progress.note(milestone_line(reached))
                 if (session.step_count % every == 0) if proven else since_check == every:
                     since_check = 0
                     solved = session.reached_goal()
@@ -329,7 +339,7 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"{error}\n")
             losses_seen.extend(error.losses.tolist())
             if args.log:
-                log_run(args.log, session, losses_seen, exact_seen, None, None, error.step, first_step, out)
+                log_run(args.log, session, losses_seen, exact_seen, None, None, error.step, first_step, found, out)
             if args.save:
                 save(session, args.save, out)
             return 1
@@ -353,16 +363,21 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     if proven:
         out.write(proof_line(session.proof().to_dict()) + "\n")
     if args.log:
-        log_run(args.log, session, losses_seen, exact_seen, solved_at, solve_ms, None, first_step, out)
+        log_run(args.log, session, losses_seen, exact_seen, solved_at, solve_ms, None, first_step, found, out)
     if args.save and not save(session, args.save, out):
         return 1
     return 0
 
 
-def log_run(path: Path, session: Session, losses, exact, solved_at, solve_ms, diverged_at, first_step, out) -> None:
-    entry = runs.record(
-        session.config.to_dict(), losses, exact, solved_at, solve_ms, diverged_at, first_step=first_step
-    )
+def milestone_line(reached: milestones.Reached) -> str:
+    return f"milestone at step {reached.step}: {milestones.TITLES[reached.name].lower()}: {reached.text()}"
+
+
+def log_run(
+    path: Path, session: Session, losses, exact, solved_at, solve_ms, diverged_at, first_step, found, out
+) -> None:
+    reached = [{"name": r.name, "step": r.step} for r in found.reached()]
+    entry = runs.record(session.config.to_dict(), losses, exact, solved_at, solve_ms, diverged_at, first_step, reached)
     write_atomically(path, json.dumps(entry))
     out.write(f"run logged to {path}\n")
 

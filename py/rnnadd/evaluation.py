@@ -16,6 +16,8 @@ SOLVED_SAMPLE = 10_000  # pairs that decide "solved" where there are too many to
 MAX_WORK_FLOATS = 2**22  # what a batched pass holds at once stays below 32 MB, whatever the hidden size
 # The one seed of every seeded sample the views and the machine draw (the page's and the CLI's alike).
 SAMPLE_SEED = 12345
+# The seeded sums over which a unit's following of the carry is measured (the hidden-state view's).
+CORRELATION_PAIRS = 512
 
 
 def pairs_per_chunk(params: model.Params, bits: int) -> int:
@@ -209,12 +211,22 @@ def carries(inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
 
 
 def carry_correlations(
-    params: model.Params, activation: str, bits: int, sample: int = 512, seed: int = 0
+    params: model.Params,
+    activation: str,
+    bits: int,
+    sample: int = CORRELATION_PAIRS,
+    seed: int = 0,
+    remembered: bool = False,
 ) -> np.ndarray:
-    """Per hidden unit, the correlation of its activation with the carry, over a seeded sample."""
+    """Per hidden unit, the correlation of its activation with the carry, over a seeded sample;
+    with `remembered`, over the steps whose two input bits differ only: there the carry out is
+    the carry in, which the inputs do not tell, so a unit that follows it remembers it."""
     inputs, targets = encoded(bits, sample, seed)
     states = model.forward(params, inputs, activation).hidden[1:].reshape(-1, params.hidden)
     carry = carries(inputs, targets).reshape(-1)
+    if remembered:
+        differ = ((inputs[..., 0] > 0.5) ^ (inputs[..., 1] > 0.5)).reshape(-1)
+        states, carry = states[differ], carry[differ]
     states = states - states.mean(axis=0)
     carry = carry - carry.mean()
     spread = np.sqrt((states * states).sum(axis=0) * (carry @ carry))

@@ -8,11 +8,13 @@ business (web/js/trainer.js).
 """
 
 import json
+import math
+import time
 from dataclasses import replace
 
 import numpy as np
 
-from . import cells, encoding, evaluation, machine, model, notebook, statespace, timeline
+from . import cells, encoding, evaluation, machine, milestones, model, notebook, statespace, timeline
 from .session import Config, DivergenceError, Session, largest_snapshot_bytes
 
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
@@ -24,7 +26,6 @@ MEMORY_MESSAGE = (
     "one training step of this network needs more memory than the browser gives a page (4 GB). "
     "Use fewer hidden units, a smaller batch or fewer bits"
 )
-CORRELATION_PAIRS = 512
 
 
 def fields() -> dict:
@@ -46,7 +47,12 @@ def fields() -> dict:
 
 def describe() -> dict:
     """The defaults and every field's allowed values, for the page's controls."""
-    return {"defaults": Config().to_dict(), "fields": fields(), "largestSessionBytes": largest_snapshot_bytes()}
+    return {
+        "defaults": Config().to_dict(),
+        "fields": fields(),
+        "largestSessionBytes": largest_snapshot_bytes(),
+        "milestones": milestones.definitions(),
+    }
 
 
 def check_config(config: Config) -> Config:
@@ -93,10 +99,12 @@ class Trainer:
         self.problems = problems_for(session.config.bits, session.config.seed)
         self.scratch: Session | None = None  # for warm_up only
         self.explained: tuple[int, machine.Machine] | None = None  # the step and the machine explain read
+        c = session.config
+        self.found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits)
 
-    def warm_up(self, steps: int, max_work: float = float("inf")) -> dict:
-        """Train a scratch session of the same configuration, never this one, unless a step
-        costs more than `max_work` multiply-adds.
+    def warm_up(self, steps: int, max_work: float = float("inf"), budget_ms: float | None = None) -> dict:
+        """Train a scratch session of the same configuration, never this one: `steps` steps, or
+        fewer once `budget_ms` is spent, and none when a step costs more than `max_work` multiply-adds.
 
         WebAssembly engines compile hot code fully only after it has run a while;
         running the training code before the visitor presses Train means the real
@@ -106,10 +114,15 @@ class Trainer:
             return {"steps": 0}
         if self.scratch is None:
             self.scratch = Session(replace(self.session.config, seed=self.session.config.seed ^ 1))
+        started, done = time.perf_counter(), 0
         try:
-            return {"steps": self.scratch.step(steps).size}
+            while done < steps and (
+                done == 0 or budget_ms is None or 1000 * (time.perf_counter() - started) < budget_ms
+            ):
+                done += self.scratch.step(1 if budget_ms is not None else steps).size
+            return {"steps": done}
         except DivergenceError as diverged:
-            return {"steps": diverged.losses.size}
+            return {"steps": done + diverged.losses.size}
 
     def config(self) -> dict:
         return self.session.config.to_dict()
@@ -164,6 +177,17 @@ class Trainer:
             "kept": session.timeline.steps,
         }
 
+    def milestones(self, budget_ms: float | None = None) -> dict:
+        """The run's milestones so far (milestones.py), testing the kept steps not yet tested for
+        up to `budget_ms` (None: all of them); `pending`, whether some are still to be tested."""
+        kept = self.session.timeline
+        self.found.update(kept.steps, kept.weights, math.inf if budget_ms is None else budget_ms)
+        return {
+            "reached": [reached.to_dict() for reached in self.found.reached()],
+            "tested": self.found.tested,
+            "pending": self.found.pending(kept.steps),
+        }
+
     # Every view below shows the weights of step `at`, one the timeline kept (None: now), so that
     # the page can look back through training without touching the session.
 
@@ -199,7 +223,7 @@ class Trainer:
     def carry_units(self, at: int | None = None) -> dict:
         """How closely each unit follows the carry over a seeded sample, and the units that follow it most."""
         config = self.session.config
-        pairs = evaluation.sample_size(CORRELATION_PAIRS, config.hidden)
+        pairs = evaluation.sample_size(evaluation.CORRELATION_PAIRS, config.hidden)
         weights = self.session.weights_at(at)
         correlations = evaluation.carry_correlations(weights, config.activation, config.bits, pairs, SAMPLE_SEED)
         strongest = np.abs(correlations).max()

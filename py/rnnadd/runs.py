@@ -34,8 +34,10 @@ def record(
     solve_ms: float | None,
     diverged_at: int | None = None,
     first_step: int = 1,
+    milestones: list[dict] | None = None,
 ) -> dict:
-    """A run: `losses` one per step from `first_step`; `exact` as (steps, exact-match) pairs."""
+    """A run: `losses` one per step from `first_step`; `exact` as (steps, exact-match) pairs;
+    `milestones` as [{name, step}] (milestones.py)."""
     steps = np.arange(first_step, first_step + len(losses))
     return {
         "format": RUN_FORMAT,
@@ -48,4 +50,5 @@ def record(
         "finalLoss": float(losses[-1]) if len(losses) else None,
         "loss": merged(steps, losses),
         "exact": merged(*exact),
+        "milestones": milestones or [],
     }

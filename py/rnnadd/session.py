@@ -244,7 +244,14 @@ class Session:
     def reached_goal(self, batch_right: bool = True) -> bool:
         """Whether training until the goal (config.until) stops before the next step: solved, or
         proven at a multiple of PROOF_EVERY steps, or PROVEN_STEP_LIMIT steps without a proof.
-        `batch_right` False (a batch with a wrong sum) settles that the goal is not reached."""
+        `batch_right` False (a batch with a wrong sum) settles that the goal is not reached.
+        The timeline keeps the step where it is reached, whatever its schedule."""
+        if self._goal_reached(batch_right):
+            self.timeline.offer(self.step_count, self.params.flat, always=True)
+            return True
+        return False
+
+    def _goal_reached(self, batch_right: bool) -> bool:
         c = self.config
         if c.until == "solved":
             return batch_right and self.solved()

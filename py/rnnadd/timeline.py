@@ -48,9 +48,10 @@ class Timeline:
         self.steps: list[int] = []
         self.weights: list[np.ndarray] = []
 
-    def offer(self, step: int, flat: np.ndarray) -> None:
-        """Keep a copy of the weights after `step` steps if the schedule wants them."""
-        if not wanted(step) or (self.steps and step <= self.steps[-1]) or self.capacity == 0:
+    def offer(self, step: int, flat: np.ndarray, always: bool = False) -> None:
+        """Keep a copy of the weights after `step` steps if the schedule wants them (or `always`:
+        the step a run was solved at, which its milestones and its look back name)."""
+        if not (always or wanted(step)) or (self.steps and step <= self.steps[-1]) or self.capacity == 0:
             return
         self.steps.append(step)
         self.weights.append(flat.copy())

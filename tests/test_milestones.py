@@ -1,0 +1,163 @@
+"""The run's milestones (rnnadd.milestones): found at the first kept step that passes each test,
+in the stated order for runs that learn, none of them for the notebook's run that never does,
+each checked here against a plain computation of its own definition."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+from rnnadd import cli, encoding, evaluation, machine, milestones, model, page, statespace
+from rnnadd.session import Config, Session
+
+
+def solved_session(**overrides) -> Session:
+    session = Session(Config(**overrides))
+    while not session.solved():
+        session.step(1000, until_solved=True)
+    return session
+
+
+def found_in(session: Session) -> dict[str, milestones.Reached]:
+    c = session.config
+    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits)
+    found.update(session.timeline.steps, session.timeline.weights)
+    return {reached.name: reached for reached in found.reached()}
+
+
+def weights(session: Session, step: int) -> model.Params:
+    return session.weights_at(step)
+
+
+def bit0_right_on_every_pair(params: model.Params, activation: str, bits: int) -> bool:
+    a, b = encoding.all_pairs(bits)
+    inputs, targets = encoding.encode_pairs(a, b, bits)
+    logits = model.forward(params, inputs, activation).logits
+    return bool(((logits[0] > 0) == (targets[0] > 0.5)).all())
+
+
+RUNS = [{"seed": seed} for seed in range(5)] + [{"cell": "gru", "seed": 0}, {"cell": "lstm", "seed": 0}]
+
+
+@pytest.mark.parametrize("overrides", RUNS, ids=lambda o: "-".join(f"{k}{v}" for k, v in o.items()))
+def test_a_run_that_learns_reaches_every_milestone_in_the_stated_order(overrides):
+    session = solved_session(**overrides)
+    found = found_in(session)
+    assert set(found) == set(milestones.ORDER)
+    step = {name: reached.step for name, reached in found.items()}
+    # 1 first, then 2 and 3 in either order, then 4, then 5 and 6 together at until_solved's own step.
+    assert step["first_bit"] < min(step["carry"], step["clouds"])
+    assert max(step["carry"], step["clouds"]) <= step["machine"] < step["solved"]
+    assert step["solved"] == step["limits"] == session.step_count
+    if "cell" not in overrides:  # the default's five seeds: exactly as stated, 1 to 6
+        assert [step[name] for name in milestones.ORDER] == sorted(step.values())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_each_milestone_is_the_first_kept_step_that_passes_its_definition(seed):
+    session = solved_session(seed=seed)
+    c = session.config
+    found = found_in(session)
+    kept = session.timeline.steps
+
+    def first(passes) -> int:
+        return next(step for step in kept if passes(weights(session, step)))
+
+    assert found["first_bit"].step == first(lambda p: bit0_right_on_every_pair(p, c.activation, c.bits))
+    assert found["solved"].step == first(lambda p: evaluation.evaluate(p, c.activation, c.bits).exact_match == 1)
+
+    def follows_carry(p: model.Params) -> bool:
+        # A plain Pearson correlation per unit, over the view's seeded sums, where the input bits differ.
+        inputs, targets = evaluation.encoded(c.bits, evaluation.CORRELATION_PAIRS, evaluation.SAMPLE_SEED)
+        states = model.forward(p, inputs, c.activation).hidden[1:].reshape(-1, c.hidden)
+        carry = evaluation.carries(inputs, targets).reshape(-1)
+        differ = (inputs[..., 0] != inputs[..., 1]).reshape(-1)
+        states, carry = states[differ], carry[differ]
+        r = [np.corrcoef(states[:, unit], carry)[0, 1] for unit in range(c.hidden) if states[:, unit].std() > 0]
+        return max(np.abs(r)) >= milestones.CARRY_CORRELATION
+
+    def clouds_apart(p: model.Params) -> bool:
+        # Least squares from the states (with a constant) to the carry; some cut of it splits them all.
+        a, b = encoding.random_pairs(np.random.default_rng(evaluation.SAMPLE_SEED), 256, c.bits)
+        inputs, targets = encoding.encode_pairs(a, b, c.bits)
+        states = model.forward(p, inputs, c.activation).hidden[1:].reshape(-1, c.hidden)
+        carry = evaluation.carries(inputs, targets).reshape(-1) > 0.5
+        with_constant = np.c_[states, np.ones(len(states))]
+        fit = with_constant @ np.linalg.lstsq(with_constant, carry, rcond=None)[0]
+        return fit[carry].min() > fit[~carry].max()
+
+    assert found["carry"].step == first(follows_carry)
+
+    def is_the_adder(p: model.Params) -> bool:
+        return machine.shortest_difference(machine.extract(p, c.activation, c.bits).machine) is None
+
+    assert found["clouds"].step == first(clouds_apart)
+    # The machine is tested once the carry and the clouds are in: from there, the first that is the adder.
+    ready = max(found["carry"].step, found["clouds"].step)
+    assert found["machine"].step == next(s for s in kept if s >= ready and is_the_adder(weights(session, s)))
+
+
+def test_the_clouds_measure_tells_a_clean_split_from_none():
+    session = solved_session(seed=0)
+    c = session.config
+
+    assert statespace.parted(session.params, c.activation, c.bits, evaluation.SAMPLE_SEED) == 1.0
+    untrained = Session(Config(seed=0)).params
+    split = statespace.parted(untrained, c.activation, c.bits, evaluation.SAMPLE_SEED)
+    assert 0.8 < split < 0.99  # the input bits alone place most states, not all
+
+
+def test_the_limits_name_the_longest_carry_chain_survived_and_the_first_sum_wrong():
+    session = solved_session(seed=0)
+    limits = found_in(session)["limits"].figures
+    chains = evaluation.carry_chains(session.params, session.config.activation)
+    assert limits["longest"] == chains.longest
+    if chains.failing:
+        a, b = int(limits["failing"]["a"]), int(limits["failing"]["b"])
+        assert session.ask(a, b, bits=64).answer != a + b  # it is wrong
+    else:
+        assert limits["failing"] is None
+
+
+def test_the_notebook_as_written_reaches_none_of_the_carry_clouds_machine_or_solved():
+    trainer = page.create_notebook([], seed=0)
+    trainer.train(1500)
+    reached = {milestone["name"] for milestone in trainer.milestones()["reached"]}
+    assert reached.isdisjoint({"carry", "clouds", "machine", "solved", "limits"})
+    assert trainer.milestones()["pending"] is False
+
+
+def test_a_budget_spreads_the_tests_over_calls_and_finds_the_same_milestones():
+    session = solved_session(seed=1)
+    whole = page.Trainer(session).milestones()
+    parts = page.Trainer(session)
+    calls = 1
+    while (reply := parts.milestones(budget_ms=0))["pending"]:
+        calls += 1
+    assert calls == len(session.timeline.steps)  # one kept step a call, at least one each
+    assert reply["reached"] == whole["reached"]
+    assert [m["name"] for m in whole["reached"]] == list(milestones.ORDER)
+
+
+def test_the_solved_step_is_kept_beyond_the_schedule():
+    session = solved_session(seed=1)  # solved at 110, which the schedule alone does not keep
+    assert session.step_count in session.timeline.steps
+    assert found_in(session)["solved"].step == session.step_count
+
+
+def test_train_prints_milestones_as_they_happen_and_logs_them(tmp_path):
+    log = tmp_path / "run.json"
+    out = io.StringIO()
+    assert cli.main(["train", "--seed", "0", "--eval-every", "1", "--log", str(log)], out) == 0
+    printed = [line for line in out.getvalue().splitlines() if line.startswith("milestone at step")]
+    expected = found_in(solved_session(seed=0))
+    assert [line.split()[3].rstrip(":") for line in printed] == [str(r.step) for r in expected.values()]
+    assert "the first bit is right" in printed[0]
+    logged = json.loads(log.read_text())["milestones"]
+    assert logged == [{"name": r.name, "step": r.step} for r in expected.values()]
+
+
+def test_the_page_is_told_every_milestone_and_its_test():
+    stated = page.describe()["milestones"]
+    assert [m["name"] for m in stated] == list(milestones.ORDER)
+    assert all(m["title"] and m["test"] for m in stated)
