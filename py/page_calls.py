@@ -38,7 +38,7 @@ def run() -> None:
     page.describe()
     trainer = page.create({"seed": 0})
     trainer.summary()
-    trainer.warm_up(3, budget_ms=5.0)
+    trainer.warm_up(3)
     trainer.milestones(20.0)
     while not trainer.train(25, True)["solved"]:
         pass

@@ -20,7 +20,7 @@ def solved_session(**overrides) -> Session:
 
 def found_in(session: Session) -> dict[str, milestones.Reached]:
     c = session.config
-    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits)
+    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between)
     found.update(session.timeline.steps, session.timeline.weights)
     return {reached.name: reached for reached in found.reached()}
 
@@ -54,14 +54,19 @@ def test_a_run_that_learns_reaches_every_milestone_in_the_stated_order(overrides
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_each_milestone_is_the_first_kept_step_that_passes_its_definition(seed):
+def test_each_milestone_is_the_first_step_that_passes_its_definition(seed):
     session = solved_session(seed=seed)
     c = session.config
     found = found_in(session)
-    kept = session.timeline.steps
+    # Every step of the run, kept or not, from a fresh session trained one step at a time.
+    again = Session(Config(seed=seed))
+    every = [(0, model.Params(c.hidden, again.params.flat.copy()))]
+    while again.step_count < session.step_count:
+        again.step(1)
+        every.append((again.step_count, model.Params(c.hidden, again.params.flat.copy())))
 
-    def first(passes) -> int:
-        return next(step for step in kept if passes(weights(session, step)))
+    def first(passes, start: int = 0) -> int:
+        return next(step for step, params in every if step >= start and passes(params))
 
     assert found["first_bit"].step == first(lambda p: bit0_right_on_every_pair(p, c.activation, c.bits))
     assert found["solved"].step == first(lambda p: evaluation.evaluate(p, c.activation, c.bits).exact_match == 1)
@@ -94,7 +99,7 @@ def test_each_milestone_is_the_first_kept_step_that_passes_its_definition(seed):
     assert found["clouds"].step == first(clouds_apart)
     # The machine is tested once the carry and the clouds are in: from there, the first that is the adder.
     ready = max(found["carry"].step, found["clouds"].step)
-    assert found["machine"].step == next(s for s in kept if s >= ready and is_the_adder(weights(session, s)))
+    assert found["machine"].step == first(is_the_adder, start=ready)
 
 
 def test_the_clouds_measure_tells_a_clean_split_from_none():
@@ -137,6 +142,22 @@ def test_a_budget_spreads_the_tests_over_calls_and_finds_the_same_milestones():
     assert calls == len(session.timeline.steps)  # one kept step a call, at least one each
     assert reply["reached"] == whole["reached"]
     assert [m["name"] for m in whole["reached"]] == list(milestones.ORDER)
+
+
+def test_between_kept_steps_a_milestone_is_found_by_replaying_the_run():
+    session = solved_session(seed=1)  # its carry, clouds and machine come past step 64
+    exact = found_in(session)
+    c = session.config
+    kept_only = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits)
+    kept_only.update(session.timeline.steps, session.timeline.weights)
+    rough = {reached.name: reached.step for reached in kept_only.reached()}
+    assert any(step not in session.timeline.steps for step in (r.step for r in exact.values()))
+    for name, reached in exact.items():
+        before = max(s for s in session.timeline.steps if s < rough[name]) if rough[name] else -1
+        assert before < reached.step <= rough[name]  # between the kept steps around it
+    # A run the session's own configuration does not replay (the weights were changed): kept steps only.
+    session.timeline.weights[70] = session.timeline.weights[70] + 1e-9
+    assert list(session.replay_between(session.timeline.steps[70], session.timeline.steps[71])) == []
 
 
 def test_the_solved_step_is_kept_beyond_the_schedule():

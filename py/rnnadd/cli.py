@@ -306,7 +306,7 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     trained, solved, since_check, step_seconds = 0, False, 0, None
     first_step, losses_seen, exact_seen, train_seconds = session.step_count + 1, [], ([], []), 0.0
     solved_at = solve_ms = None
-    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits)
+    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between)
     found.update(session.timeline.steps, session.timeline.weights)  # a loaded session's run so far: not news
     with _Progress(out, session) as progress, _StopRequest() as stop:
         try:

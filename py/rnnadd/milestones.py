@@ -1,8 +1,9 @@
 """The moments worth seeing in a run, found in the run's own kept weights.
 
 Each milestone is a test of the weights of one step, and is reached at the first
-step whose weights pass it, among the steps the timeline keeps (every step up to
-64, then 16 per doubling, and the step a run is solved at):
+step whose weights pass it: the steps the timeline keeps (every step up to 64,
+then 16 per doubling, and the step a run is solved at) are tested in order, and
+where one passes past skipped steps, those are replayed and tested first:
 
 1. first_bit: bit 0 of the sum is right on every pair. No carry comes into it
    (it is a0 xor b0), so it can be learnt alone, long before the rest.
@@ -25,6 +26,7 @@ often a few steps apart), then 4, then 5 and 6 together.
 
 import math
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -121,34 +123,58 @@ def _passed(name: str, params: model.Params, activation: str, bits: int, found: 
     return {"longest": limit.longest, "failing": failing}
 
 
+# Replay(after, before): the weights of each step strictly between two kept steps, in order, as
+# (step, flat) pairs, or none when the run cannot be replayed (then the later kept step stands).
+Replay = Callable[[int, int], Iterable[tuple[int, np.ndarray]]]
+
+
 class Milestones:
     """The milestones of one run, found as its steps come: `update` tests each step once."""
 
-    def __init__(self, hidden: int, cell: str, activation: str, bits: int) -> None:
+    def __init__(self, hidden: int, cell: str, activation: str, bits: int, replay: Replay | None = None) -> None:
         self.hidden, self.cell, self.activation, self.bits = hidden, cell, activation, bits
+        self.replay = replay
         self.found: dict[str, Reached] = {}
         self.tested = -1  # the last step whose weights were tested
 
     def update(self, steps: list[int], weights: list[np.ndarray], budget_ms: float = math.inf) -> list[Reached]:
         """Test the weights of the given steps (increasing) past the last one tested, until
-        `budget_ms` is spent (one step at least; the next call goes on from there); the newly reached."""
-        reached = []
+        `budget_ms` is spent (one step at least; the next call goes on from there); the newly reached.
+
+        Where the timeline skipped steps (past DENSE_STEPS) and a milestone passes at a kept
+        step, the steps between are replayed and tested first, so that each is found exactly."""
+        reached: list[Reached] = []
         started, tested_before = time.perf_counter(), self.tested
         for step, flat in zip(steps, weights, strict=True):
             if step <= tested_before:
                 continue
             if self.tested > tested_before and 1000 * (time.perf_counter() - started) > budget_ms:
                 break
-            self.tested = step
             params = model.Params(self.hidden, flat, self.cell)
-            for name in ORDER:
-                if name in self.found:
-                    continue
+            if self.replay and self.tested >= 0 and step - self.tested > 1 and self._passes_some(params):
+                for between, between_flat in self.replay(self.tested, step):
+                    reached += self._test(between, model.Params(self.hidden, between_flat, self.cell))
+            reached += self._test(step, params)
+            self.tested = step
+        return reached
+
+    def _test(self, step: int, params: model.Params) -> list[Reached]:
+        reached = []
+        for name in ORDER:
+            if name not in self.found:
                 figures = _passed(name, params, self.activation, self.bits, self.found)
                 if figures is not None:
                     self.found[name] = Reached(name, step, figures)
                     reached.append(self.found[name])
         return reached
+
+    def _passes_some(self, params: model.Params) -> bool:
+        """Whether these weights reach a milestone not yet found (tested as `_test` would)."""
+        found = dict(self.found)
+        for name in ORDER:
+            if name not in found and _passed(name, params, self.activation, self.bits, found) is not None:
+                return True
+        return False
 
     def reached(self) -> list[Reached]:
         """Every milestone reached so far, by step, then in the stated order."""

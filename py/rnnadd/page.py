@@ -9,7 +9,6 @@ business (web/js/trainer.js).
 
 import json
 import math
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -100,11 +99,11 @@ class Trainer:
         self.scratch: Session | None = None  # for warm_up only
         self.explained: tuple[int, machine.Machine] | None = None  # the step and the machine explain read
         c = session.config
-        self.found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits)
+        self.found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between)
 
-    def warm_up(self, steps: int, max_work: float = float("inf"), budget_ms: float | None = None) -> dict:
-        """Train a scratch session of the same configuration, never this one: `steps` steps, or
-        fewer once `budget_ms` is spent, and none when a step costs more than `max_work` multiply-adds.
+    def warm_up(self, steps: int, max_work: float = float("inf")) -> dict:
+        """Train a scratch session of the same configuration, never this one, unless a step
+        costs more than `max_work` multiply-adds.
 
         WebAssembly engines compile hot code fully only after it has run a while;
         running the training code before the visitor presses Train means the real
@@ -114,15 +113,10 @@ class Trainer:
             return {"steps": 0}
         if self.scratch is None:
             self.scratch = Session(replace(self.session.config, seed=self.session.config.seed ^ 1))
-        started, done = time.perf_counter(), 0
         try:
-            while done < steps and (
-                done == 0 or budget_ms is None or 1000 * (time.perf_counter() - started) < budget_ms
-            ):
-                done += self.scratch.step(1 if budget_ms is not None else steps).size
-            return {"steps": done}
+            return {"steps": self.scratch.step(steps).size}
         except DivergenceError as diverged:
-            return {"steps": done + diverged.losses.size}
+            return {"steps": diverged.losses.size}
 
     def config(self) -> dict:
         return self.session.config.to_dict()

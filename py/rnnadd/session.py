@@ -9,6 +9,7 @@ bit-identically.
 
 import json
 import math
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from typing import ClassVar
@@ -31,6 +32,7 @@ PROOF_EVERY = 250
 PROVEN_STEP_LIMIT = 10_000
 COUNTEREXAMPLES = 64
 BATCH_CHUNK_FLOATS = 2**18
+REPLAY_MAX_STEPS = 20_000  # a milestone past this step is found at its kept step, not replayed to
 
 
 def _number(value: float) -> str:
@@ -200,6 +202,7 @@ class Session:
         self.proven_at: int | None = None  # the first step training until proven found a proof at
         # Pairs it got wrong when last asked: near a solution, the likeliest to be wrong again.
         self.counterexamples: tuple[tuple[int, int], ...] = ()
+        self._replay: Session | None = None  # for replay_between only
 
     def step(self, n: int = 1, until_solved: bool = False) -> np.ndarray:
         """Run n training steps on fresh random batches; returns their losses.
@@ -317,6 +320,28 @@ class Session:
         return noise
 
     # -- evaluation -------------------------------------------------------
+
+    def replay_between(self, after: int, before: int) -> Iterator[tuple[int, np.ndarray]]:
+        """The weights of each step strictly between the kept steps `after` and `before`, as
+        (step, flat), found by training a fresh session of this configuration again: the same
+        seed draws the same batches. None when that does not give the kept weights at `after`
+        (a run that was not this configuration's from its start, like the notebook's replay),
+        or past REPLAY_MAX_STEPS steps, whose replay would cost more than it shows."""
+        if before - 1 > REPLAY_MAX_STEPS:
+            return
+        replay = self._replay
+        if replay is None or replay.step_count > after:
+            replay = self._replay = Session(self.config)
+        try:
+            while replay.step_count < after:
+                replay.step(min(after - replay.step_count, MAX_STEPS_PER_CALL))
+            if not np.array_equal(replay.params.flat, self.timeline.at(after)):
+                return
+            while replay.step_count < before - 1:
+                replay.step(1)
+                yield replay.step_count, replay.params.flat.copy()
+        except (DivergenceError, ValueError):  # a divergence, or `after` no longer kept
+            return
 
     def weights_at(self, step: int | None = None) -> model.Params:
         """The weights now (step None or the current step), or as the timeline kept them at `step`."""

@@ -427,3 +427,30 @@ test("a failure outside the loop stops it: no chunk is sent after it, and it say
   trainer.play();
   assert.equal(workers[0].requests.length, 0);
 });
+
+test("a pace trains the steps it owes, one chunk at a time, and a stall is not made up in a burst", async () => {
+  const setup = await started(setUp());
+  const { trainer, workers, advance } = setup;
+  workers[0].requests.length = 0; // the warm-up's, if any
+  trainer.setPace((step) => (step < 10 ? 2 : 40));
+  trainer.play();
+  assert.equal(workers[0].requests.length, 0, "nothing is owed at the press");
+  advance(499);
+  trainer.tick(0);
+  assert.equal(workers[0].requests.length, 0);
+  advance(1);
+  trainer.tick(0);
+  assert.deepEqual(workers[0].requests[0].calls[0], ["train", 1, true]);
+  workers[0].requests.shift().resolve([trained(1, 1), { value: [], ms: 0 }]);
+  await flush();
+  advance(10_000); // a long view
+  trainer.tick(0);
+  assert.deepEqual(workers[0].requests[0].calls[0], ["train", 1, true], "one step, not twenty");
+  workers[0].requests.shift().resolve([trained(12, 1), { value: [], ms: 0 }]);
+  await flush();
+  advance(250); // 40 steps/s from step 10 on: ten owed, capped at a tenth of a second's worth
+  trainer.tick(0);
+  assert.deepEqual(workers[0].requests[0].calls[0], ["train", 4, true]);
+  trainer.setPace(null);
+  assert.equal(trainer.pace, null);
+});

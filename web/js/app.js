@@ -4,7 +4,10 @@
 import { PROVABLE, configFromHash, hashFromConfig, parseAt } from "./state.js";
 import { buildForm, buildNotebookChoice, fillForm, fillNotebookChoice, readForm, readNotebookChoice } from "./form.js";
 import { BoundedSeries } from "./history.js";
-import { drawAccuracyChart, drawLossChart } from "./linechart.js";
+import { drawAccuracyChart, drawLossChart, markAt } from "./linechart.js";
+import { chartMarks, drawMilestoneList, drawMilestoneTests, drawSliderMarks } from "./milestoneview.js";
+import { Tour, tourPace } from "./tour.js";
+import { hideTourStop, showTourStop } from "./tourview.js";
 import { drawBitView, rightCount, rowAt } from "./bitview.js";
 import { drawHeatmap } from "./heatmap.js";
 import { drawStateSpace, problemAt } from "./statespace.js";
@@ -43,6 +46,7 @@ const state = {
   generalisation: [],
   stateSpace: null,
   explanation: null, // the machine read off the weights, when training last stopped
+  milestones: { reached: [], pending: false }, // the run's milestones found so far (milestones.py)
   frameIntervals: new Float64Array(FRAME_SAMPLES),
   frameCount: 0,
   lastFrameTime: null,
@@ -58,7 +62,9 @@ const state = {
   addressAt: null, // the step the address bar's link shows
   stale: new Set(), // views whose data changed since they were drawn: only those are redrawn
 };
-const VIEWS = ["status", "loss", "accuracy", "bits", "hidden", "space", "machine", "timeline"];
+const VIEWS = ["status", "loss", "accuracy", "bits", "hidden", "space", "machine", "timeline", "milestones"];
+// While training, the milestones' tests of new kept steps take at most this long a chunk.
+const MILESTONE_BUDGET_MS = 20;
 
 // Every view of the weights shows the step the timeline points at (null: now).
 const quickViews = (at) => [["hidden_view", ...state.selected, at], ["carry_units", at], ["state_space", ...state.selected, at]];
@@ -70,8 +76,8 @@ const viewedStep = () => (trainer.switching ? null : scrubber.at);
 const trainer = new Trainer({
   connect: () => startPython(showStage),
   views: () => [["panel", viewedStep()]],
-  slowViews: () => quickViews(viewedStep()),
-  stoppedViews: () => restingViews(viewedStep()),
+  slowViews: () => [...quickViews(viewedStep()), ["milestones", MILESTONE_BUDGET_MS]],
+  stoppedViews: () => [...restingViews(viewedStep()), ["milestones", null]],
   onData: show,
   onFailure: (error) => fail(error),
 });
@@ -83,6 +89,40 @@ const scrubber = new Scrubber({
   onData: (values) => show(values, "scrub"),
   onFailure: (error) => fail(error),
 });
+
+// The guided tour pauses the run at each milestone and shows its step; Next trains on at its pace.
+const tour = new Tour({
+  pause: () => trainer.pause(),
+  resume: () => {
+    scrubber.live();
+    if (trainer.solvedAt === null) trainer.play();
+  },
+  show: (step) => showMilestone(step),
+  say: (stop) => showTourStop(stop, Object.fromEntries(state.described.milestones.map((m) => [m.name, m.title]))),
+  end: () => {
+    trainer.setPace(null);
+    hideTourStop();
+  },
+});
+const TOUR_OFFERED = "rnnadd-tour-offered";
+
+// A fresh run of the form's settings, trained at the tour's pace.
+async function startTour() {
+  $("tour-offer").hidden = true;
+  remember(TOUR_OFFERED);
+  tour.finish();
+  if (trainer.step > 0 || trainer.phase !== "ready") await reset();
+  trainer.setPace(tourPace);
+  tour.start(state.described.milestones);
+}
+
+function remember(key) {
+  try {
+    storage()?.setItem(key, "1");
+  } catch {
+    // storage off or full: the offer comes again next visit
+  }
+}
 
 function storage() {
   try {
@@ -125,8 +165,13 @@ function show(values, why) {
   if (values.hidden_view || values.carry_units) state.stale.add("hidden");
   if (values.state_space) state.stale.add("space");
   if (values.explain) showExplanation(values.explain);
+  if (values.milestones) {
+    state.milestones = values.milestones;
+    state.stale.add("milestones").add("loss").add("accuracy");
+  }
   if (values.explain_wide && state.explanation) showExplanation({ ...state.explanation, agreement: [state.explanation.agreement[0], values.explain_wide] });
-  if (why === "stopped" || trainer.phase === "error") keepRun();
+  // Kept when a run stops, and again when its last milestones come (after the other views).
+  if (why === "stopped" || trainer.phase === "error" || (values.milestones && trainer.phase !== "training")) keepRun();
   for (const view of ["status", "bits", "timeline"]) state.stale.add(view);
 }
 
@@ -151,7 +196,14 @@ function recordRun(trained) {
   if (trained.error) run.divergedAt = trained.step + 1;
 }
 
+// A milestone picked (its mark, its line on a chart, its entry in the list): every view shows its step.
+function showMilestone(step) {
+  const index = scrubber.kept.findIndex((kept) => kept >= step);
+  scrubber.moveTo(index < 0 ? scrubber.kept.length : index);
+}
+
 function keepRun() {
+  if (state.run) state.run.milestones = state.milestones.reached.map(({ name, step }) => ({ name, step }));
   if (state.run && state.run.loss.length) state.runBook.keep(record(state.run));
   drawRuns();
 }
@@ -195,7 +247,7 @@ function drawRuns() {
     else state.hiddenRuns.add(run.id);
     drawRuns();
   };
-  drawRunsTable($("runs-rows"), kept, pick, show);
+  drawRunsTable($("runs-rows"), kept, pick, show, state.described.milestones);
   $("runs-notice").hidden = state.runBook.persistent;
   state.stale.add("loss").add("accuracy");
 }
@@ -242,6 +294,7 @@ async function addRuns(event) {
 
 function newSession({ config, notebook = null, kept }) {
   keepRun();
+  tour.finish(); // a Reset or Load ends the tour; the tour's own fresh run starts it after
   scrubber.reset();
   scrubber.setKept(kept);
   state.linkAt = null;
@@ -249,6 +302,7 @@ function newSession({ config, notebook = null, kept }) {
   startRun(notebook ? { ...config, notebook: notebook.join("+") || "as written" } : config);
   $("save-button").disabled = Boolean(notebook); // a replay is shared by its link, not saved
   Object.assign(state, { config, loss: NaN, exactMatch: 0, perBit: 0, exactAllPairs: false, carryUnits: null, provenAt: null });
+  state.milestones = { reached: [], pending: false };
   state.losses = new BoundedSeries(4096);
   state.exactSeries = new BoundedSeries(1024);
   state.perBitSeries = new BoundedSeries(1024);
@@ -300,6 +354,9 @@ function tick(now) {
   }
   trainer.tick(now);
   scrubber.tick(now);
+  const { reached, pending, tested } = state.milestones;
+  const solved = trainer.solvedAt !== null;
+  tour.update({ reached, phase: trainer.phase, solved, step: trainer.step, pending: pending || tested < trainer.step });
   if (scrubber.at !== state.drawnAt || scrubber.playing) {
     state.drawnAt = scrubber.at;
     state.stale.add("timeline").add("loss").add("accuracy");
@@ -333,9 +390,11 @@ function draw() {
   if (stale.size) describeCanvases();
   if (stale.has("status")) setText($("status"), statusText(status(), trainer));
   if (stale.has("timeline")) drawTimeline();
-  if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, overlays("loss"), comparedRuns().current, scrubber.at);
+  const marks = chartMarks(state.milestones.reached, state.described.milestones);
+  if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, overlays("loss"), comparedRuns().current, scrubber.at, marks);
   if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
-  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"), scrubber.at);
+  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"), scrubber.at, marks);
+  if (stale.has("milestones") || stale.has("timeline")) drawMilestones();
   if (stale.has("bits")) {
     drawBitView($("bit-view"), state.panel, state.view === "embed");
     const right = rightCount(state.panel);
@@ -370,6 +429,14 @@ function setText(element, text) {
 
 function setAttribute(element, name, value) {
   if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
+function drawMilestones() {
+  const { reached, pending, tested } = state.milestones;
+  const settled = !pending && tested === scrubber.kept.at(-1) && trainer.phase !== "training";
+  const outlook = !settled ? "not yet" : trainer.solvedAt !== null ? "not reached in this run" : `not reached by step ${trainer.step}`;
+  drawMilestoneList($("milestone-list"), state.described.milestones, reached, outlook, showMilestone);
+  drawSliderMarks($("milestone-marks"), state.described.milestones, reached, scrubber.kept, showMilestone);
 }
 
 function drawTimeline() {
@@ -482,6 +549,18 @@ function wireControls() {
     trainer.stepsPerFrame = $("speed").value === "max" ? null : Number($("speed").value);
   });
   // Space trains or pauses, "." takes one step, "r" resets; not while typing in a field or on a button.
+  $("tour-button").addEventListener("click", act(startTour));
+  $("tour-offer-start").addEventListener("click", act(startTour));
+  $("tour-offer-dismiss").addEventListener("click", () => {
+    $("tour-offer").hidden = true;
+    remember(TOUR_OFFERED);
+  });
+  $("tour-next").addEventListener("click", () => tour.next());
+  $("tour-end").addEventListener("click", () => tour.finish());
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && tour.active) tour.finish();
+    if (event.key === "Enter" && tour.active && !event.target.closest("input, select, textarea, button, a")) tour.next();
+  });
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest("input, select, textarea, button, a")) return;
     const action = { " ": () => $("train-toggle").click(), ".": () => $("step-button").click(), r: () => $("reset-button").click() }[event.key];
@@ -503,6 +582,12 @@ function wireControls() {
     scrubber.live();
     state.stale.add("timeline").add("loss").add("accuracy");
   });
+  for (const chart of ["loss-chart", "accuracy-chart"]) {
+    $(chart).addEventListener("click", (event) => {
+      const step = markAt($(chart), event.offsetX);
+      if (step !== null) showMilestone(step);
+    });
+  }
   $("bit-view").addEventListener("click", (event) => {
     const row = state.panel[rowAt(event.offsetY, state.view === "embed")];
     if (row) select(row.a, row.b).catch(fail);
@@ -522,11 +607,15 @@ function wireControls() {
     ask().catch(fail);
   });
   window.addEventListener("hashchange", () => {
+    const tourAsked = "tour" in configFromHash(location.hash); // the address is rewritten once the run is made
     const link = parseAt(configFromHash(location.hash).at);
     fillForm(configFromHash(location.hash), state.described.defaults);
     fillNotebookChoice(configFromHash(location.hash));
     reset()
-      .then(() => followLink(link))
+      .then(() => {
+        followLink(link);
+        if (tourAsked) return startTour();
+      })
       .catch(fail);
   });
   window.addEventListener("resize", () => VIEWS.forEach((view) => state.stale.add(view)));
@@ -575,6 +664,12 @@ async function keepForOffline() {
   }
 }
 
+// A link with #tour starts it; a first visit to the full page offers it, once.
+function offerTour(texts) {
+  if ("tour" in texts) startTour().catch(fail);
+  else if (state.view !== "embed" && !("at" in texts) && !storage()?.getItem(TOUR_OFFERED)) $("tour-offer").hidden = false;
+}
+
 // Anything that is not a refused input: the page says so in words, not only in the console.
 function fail(error) {
   state.failure = error.message;
@@ -592,6 +687,7 @@ function status() {
     exactAllPairs: state.exactAllPairs,
     solvedAt: trainer.solvedAt,
     provenAt: state.provenAt,
+    milestones: state.milestones.reached.map((milestone) => ({ ...milestone })),
     stepsPerSecond: trainer.phase === "training" ? trainer.stepsPerSecond : 0,
     config: state.config && { ...state.config },
     error: trainer.error ?? state.failure,
@@ -632,12 +728,14 @@ async function main() {
   $("load-time").hidden = false;
   buildForm($("hyperparameters"), state.described.fields, () => readForm(state.described.fields));
   buildNotebookChoice($("notebook-choice"));
+  drawMilestoneTests($("milestone-tests"), state.described.milestones);
   wireControls();
   drawRuns();
   $("app").hidden = false;
   $("loading").hidden = true;
   const link = parseAt(configFromHash(location.hash).at);
-  if (configFromHash(location.hash).view === "embed") {
+  const given = configFromHash(location.hash); // the address is rewritten once the run is made
+  if (given.view === "embed") {
     state.view = "embed";
     document.body.classList.add("embed");
   }
@@ -650,6 +748,7 @@ async function main() {
   state.timings.ready = performance.now();
   keepForOfflineWhenIdle();
   followLink(link);
+  offerTour(given);
   requestAnimationFrame(tick);
 }
 

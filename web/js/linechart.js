@@ -95,10 +95,44 @@ function drawCursor(ctx, cursor, toX, height) {
   ctx.stroke();
 }
 
+// The run's milestones: a dotted line and its number at each one's step.
+// Each chart remembers where it drew them, so that a click on one can pick it (markAt).
+const drawnMarks = new WeakMap();
+
+function drawMarks(canvas, ctx, marks, toX, height) {
+  ctx.strokeStyle = colors().muted;
+  ctx.fillStyle = colors().muted;
+  ctx.lineWidth = 1;
+  ctx.font = "10px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "bottom";
+  ctx.setLineDash([2, 3]);
+  // Milestones of one step share a line and a label ("5,6").
+  const byStep = new Map();
+  for (const { step, number } of marks) byStep.set(step, [...(byStep.get(step) ?? []), number]);
+  for (const [step, numbers] of byStep) {
+    ctx.beginPath();
+    ctx.moveTo(toX(step), PAD.top + 10);
+    ctx.lineTo(toX(step), height - PAD.bottom);
+    ctx.stroke();
+    ctx.fillText(numbers.join(","), toX(step), PAD.top + 10);
+  }
+  ctx.setLineDash([]);
+  drawnMarks.set(canvas, marks.map(({ step }) => ({ step, x: toX(step) })));
+}
+
+// The step of the milestone drawn within a few pixels of offsetX (CSS pixels), or null.
+export function markAt(canvas, offsetX) {
+  const near = (drawnMarks.get(canvas) ?? []).filter(({ x }) => Math.abs(x - offsetX) <= 6);
+  near.sort((a, b) => Math.abs(a.x - offsetX) - Math.abs(b.x - offsetX));
+  return near.length ? near[0].step : null;
+}
+
 const lastStep = (overlays) => Math.max(1, ...overlays.map((run) => run.steps[run.steps.length - 1] ?? 0));
 
-export function drawLossChart(canvas, series, overlays = [], current = "", cursor = null) {
+export function drawLossChart(canvas, series, overlays = [], current = "", cursor = null, marks = []) {
   const { ctx, width, height } = fitCanvas(canvas);
+  drawnMarks.delete(canvas);
   if (series.length === 0 && overlays.length === 0) {
     emptyNote(ctx, width, height, "Press Train to start");
     return;
@@ -133,12 +167,14 @@ export function drawLossChart(canvas, series, overlays = [], current = "", curso
     smooth[i] = Math.exp(level);
   }
   polyline(ctx, xs, smooth, length, toX, toY, colors().accent, 2);
+  drawMarks(canvas, ctx, marks, toX, height);
   drawCursor(ctx, cursor, toX, height);
 }
 
 // Exact-match and per-bit accuracy (0..1) over steps.
-export function drawAccuracyChart(canvas, exact, perBit, overlays = [], cursor = null) {
+export function drawAccuracyChart(canvas, exact, perBit, overlays = [], cursor = null, marks = []) {
   const { ctx, width, height } = fitCanvas(canvas);
+  drawnMarks.delete(canvas);
   if (exact.length === 0 && overlays.length === 0) {
     emptyNote(ctx, width, height, "Accuracy appears while training");
     return;
@@ -157,5 +193,6 @@ export function drawAccuracyChart(canvas, exact, perBit, overlays = [], cursor =
   ctx.fillText("exact-match", PAD.left + 6, PAD.top + 4);
   ctx.fillStyle = colors().perBit;
   ctx.fillText("per bit", PAD.left + 90, PAD.top + 4);
+  drawMarks(canvas, ctx, marks, toX, height);
   drawCursor(ctx, cursor, toX, height);
 }

@@ -1,6 +1,7 @@
 // What the page says in words: the status line, start-up stages, and errors.
 
 import { SLOW_CALL_MS } from "./trainer.js";
+import { lastMilestoneText } from "./milestoneview.js";
 
 const $ = (id) => document.getElementById(id);
 const FRAME_MS = 1000 / 60;
@@ -31,6 +32,7 @@ export function statusText(status, trainer) {
   if (trainer.stepMs !== null && trainer.stepMs > FRAME_MS) parts.push(`${duration(trainer.stepMs)} per step`);
   if (trainer.busyMs() > SLOW_CALL_MS) parts.push(`${trainer.inFlight ? "current step" : "views"} running ${duration(trainer.busyMs())}`);
   if (status.solvedAt !== null) parts.push(goalText(status));
+  if (status.milestones.length) parts.push(lastMilestoneText(status.milestones));
   return parts.join(" \u00b7 ");
 }
 

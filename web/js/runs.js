@@ -8,12 +8,12 @@ const STORAGE_KEY = "rnnadd-runs";
 // Okabe-Ito colours, told apart under the common colour-vision deficiencies.
 export const RUN_COLORS = ["#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000", "#999999"];
 
-export function record({ id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss, exact }) {
+export function record({ id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss, exact, milestones = [] }) {
   const curve = (series) => {
     const { xs, ys } = series.toJSON();
     return { steps: xs, values: ys };
   };
-  return { format: "rnnadd-run", version: 1, id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss: curve(loss), exact: curve(exact) };
+  return { format: "rnnadd-run", version: 1, id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss: curve(loss), exact: curve(exact), milestones };
 }
 
 // A record from a file: the fields the page shows, checked, or an Error naming what is wrong.

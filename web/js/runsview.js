@@ -15,8 +15,16 @@ export function linkOf(run) {
   return new URL(hashFromConfig(run.config, fixes), location.href).href;
 }
 
-// rows: [{run, color, label, shown}]; onPick(run) when a row is clicked, onShow(run, shown) for its checkbox.
-export function drawRunsTable(body, rows, onPick, onShow) {
+// The steps of its milestones, numbered as stated ("-": not reached); records from before them: "".
+function milestoneSteps(run, definitions) {
+  if (!run.milestones) return "";
+  const steps = new Map(run.milestones.map(({ name, step }) => [name, step]));
+  return definitions.map((definition) => steps.get(definition.name) ?? "\u2013").join(" \u00b7 ");
+}
+
+// rows: [{run, color, label, shown}]; onPick(run) when a row is clicked, onShow(run, shown) for its
+// checkbox; definitions: the milestones as stated (page.describe).
+export function drawRunsTable(body, rows, onPick, onShow, definitions) {
   body.replaceChildren(
     ...rows.map(({ run, color, label, shown }) => {
       const tr = document.createElement("tr");
@@ -33,7 +41,7 @@ export function drawRunsTable(body, rows, onPick, onShow) {
       const name = tr.insertCell();
       name.append(show, " ", swatch, ` ${label}`);
       const finalLoss = run.finalLoss === null ? "" : run.finalLoss.toPrecision(3);
-      for (const text of [...outcome(run), finalLoss]) tr.insertCell().textContent = text;
+      for (const text of [...outcome(run), finalLoss, milestoneSteps(run, definitions)]) tr.insertCell().textContent = text;
       const pick = () => onPick(run);
       tr.addEventListener("click", pick);
       tr.addEventListener("keydown", (event) => event.key === "Enter" && pick());

@@ -51,11 +51,11 @@ export const NOTEBOOK_FIXES = [
 ];
 
 // Field texts by name; `notebook` (a comma-separated list of fixes, maybe empty) when the link
-// replays it; `at` when it shows the network as it was at a step.
+// replays it; `at` when it shows the network as it was at a step; `tour` (empty) to start the tour.
 export function configFromHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   const texts = {};
-  for (const name of [...PROPERTIES.map((property) => property.name), "notebook", "at", "view"]) {
+  for (const name of [...PROPERTIES.map((property) => property.name), "notebook", "at", "view", "tour"]) {
     if (params.has(name)) texts[name] = params.get(name);
   }
   return texts;

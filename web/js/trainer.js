@@ -33,6 +33,9 @@ export const SLOW_VIEWS_MS = 300;
 // (Train to solved, a second after ready: median 367 ms without, 116 ms with it, one run).
 // Its first step, which runs the training code for the first time, comes with the session,
 // before the page says ready; the rest go one step at a time, so a press waits for one step.
+// Warming up longer before ready trades start-up for a press at once: 150 ms of it took a
+// press at once from 1.62 to 1.38 times a press a second later (quiet) but the primed start
+// from 0.89 to 1.15 times a bare boot with a core busy (docs/performance.md).
 export const WARM_UP_MS = 900;
 // Only for sessions whose step is small (multiply-adds; the default's is about 0.4 million).
 export const WARM_UP_MAX_WORK = 5e6;
@@ -63,6 +66,9 @@ export class Trainer {
     this.refreshAgain = false; // and another stop since they were asked for
     this.stopping = false; // ending a busy worker for a Reset or Load
     this.stepsPerFrame = null; // null: as many as fit the frame
+    this.pace = null; // steps per second (from the step reached) for watching a run, or null
+    this.paceCredit = 0;
+    this.pacedAt = 0;
     this.error = null;
     this.warmUpMs = 0; // spent warming up this worker
     this.warmUpStarted = false; // its first step came with a session
@@ -157,6 +163,7 @@ export class Trainer {
     if (this.phase === "loading" || this.phase === "error" || this.phase === "training") return;
     this.run += 1;
     this.phase = "training";
+    this.pacedAt = this.now(); // a pause is not owed steps
     this.tick(this.now()); // the first chunk now, not at the next frame
   }
 
@@ -212,8 +219,27 @@ export class Trainer {
     return !current;
   }
 
+  // Train at a pace one can follow: pace(step) steps per second, or null for full speed.
+  setPace(pace) {
+    this.pace = pace;
+    this.paceCredit = 0;
+    this.pacedAt = this.now();
+  }
+
+  // The steps owed by the pace since the last chunk; a stall (a slow view) is not made up in a burst.
+  pacedSteps() {
+    const now = this.now();
+    const rate = this.pace(this.step);
+    this.paceCredit = Math.min(this.paceCredit + ((now - this.pacedAt) * rate) / 1000, Math.max(1, rate / 10));
+    this.pacedAt = now;
+    const steps = Math.floor(this.paceCredit);
+    this.paceCredit -= steps;
+    return steps;
+  }
+
   // Steps that fill a chunk, with the views' share at most VIEWS_SHARE of it.
   chunkSize() {
+    if (this.pace) return this.pacedSteps();
     if (this.stepsPerFrame) return this.stepsPerFrame;
     if (this.stepMs === null) return 1;
     const trainingMs = Math.max(CHUNK_MS - this.extraMs, (this.extraMs * (1 - VIEWS_SHARE)) / VIEWS_SHARE);

@@ -1,0 +1,109 @@
+"""The guided tour: offered on a first visit, started by a button or #tour, it stops at each
+milestone of the live run with its view in sight and outlined, goes on with Next or Enter, ends
+with Esc, and passes the accessibility audit at its stops in the light and the dark theme."""
+
+import os
+import re
+from pathlib import Path
+
+from conftest import open_app, status
+from playwright.sync_api import expect
+from test_access import audit
+from test_milestones import in_cpython
+from test_page import by_id
+
+VIEWS = {
+    "first_bit": "bit-view",
+    "carry": "hidden-view",
+    "clouds": "state-space",
+    "machine": "machine-view",
+    "solved": "accuracy-chart",
+    "limits": "chain-limit",
+}
+FOCUSED = re.compile(r"\btour-focus\b")
+SHOTS = os.environ.get("RNNADD_SHOTS")  # a folder to keep a screenshot of each stop in
+
+
+def stop_of(page) -> str:
+    by_id(page, "tour-card").wait_for(state="visible")
+    return by_id(page, "tour-card").get_attribute("data-stop")
+
+
+def in_sight(page, testid: str) -> bool:
+    return by_id(page, testid).evaluate(
+        "e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; }"
+    )
+
+
+def test_the_tour_stops_at_each_milestone_of_the_run_with_its_view(app):
+    expected = in_cpython(seed=0)
+    by_id(app, "tour-button").click()
+    expect(by_id(app, "tour-card")).to_have_attribute("data-stop", "start")
+    expect(by_id(app, "tour-text")).to_have_attribute("aria-live", "polite")  # each stop is announced
+    expect(by_id(app, "tour-next")).to_be_focused()
+    by_id(app, "tour-next").click()
+    app.wait_for_function("window.rnnDemo.status().phase === 'training'")
+    for i, (name, step) in enumerate(expected):
+        app.wait_for_function(f"document.querySelector('#tour-card').dataset.stop === '{name}'", timeout=120_000)
+        state = status(app)
+        assert state["phase"] in ("paused", "solved")
+        assert state["step"] <= expected[-1][1]  # the run waits at the stop
+        app.wait_for_function(f"window.rnnDemo.timeline().at === {step}")  # the views show its step
+        expect(by_id(app, "tour-text")).to_contain_text(f"step {step}" if name != "limits" else "64-bit sums")
+        expect(by_id(app, VIEWS[name])).to_have_class(FOCUSED)
+        assert in_sight(app, VIEWS[name]), name
+        assert app.locator(".tour-focus").count() == 1
+        if name == "first_bit":
+            assert audit(app) == []
+        if name == "carry":
+            app.emulate_media(color_scheme="dark")
+            assert audit(app) == []
+            app.emulate_media(color_scheme="light")
+        if SHOTS:
+            app.screenshot(path=str(Path(SHOTS) / f"tour-{i + 1}-{name}.png"))
+        if i % 2:
+            app.keyboard.press("Enter")  # Next from the keyboard, focus anywhere but a control
+        else:
+            by_id(app, "tour-next").click()
+    expect(by_id(app, "tour-card")).to_have_attribute("data-stop", "end")
+    expect(by_id(app, "tour-text")).to_contain_text("whole story of this run")
+    expect(by_id(app, "tour-next")).to_have_text("Close")
+    by_id(app, "tour-next").click()
+    expect(by_id(app, "tour-card")).to_be_hidden()
+    assert app.locator(".tour-focus").count() == 0
+    assert [(m["name"], m["step"]) for m in status(app)["milestones"]] == expected
+
+
+def test_esc_ends_the_tour_and_training_goes_back_to_full_speed(app):
+    by_id(app, "tour-button").click()
+    by_id(app, "tour-next").click()
+    app.wait_for_function("document.querySelector('#tour-card').dataset.stop === 'first_bit'", timeout=60_000)
+    assert status(app)["phase"] == "paused"
+    app.keyboard.press("Escape")
+    expect(by_id(app, "tour-card")).to_be_hidden()
+    assert app.locator(".tour-focus").count() == 0
+    by_id(app, "train-toggle").click()
+    app.wait_for_function("window.rnnDemo.status().phase === 'solved'", timeout=60_000)
+    assert app.evaluate("document.querySelector('#tour-card').hidden")  # no stop after the tour ended
+
+
+def test_a_first_visit_offers_the_tour_once_and_a_link_starts_it(page, base_url):
+    open_app(page, base_url)
+    expect(by_id(page, "tour-offer")).to_be_visible()
+    by_id(page, "tour-offer-dismiss").click()
+    expect(by_id(page, "tour-offer")).to_be_hidden()
+    open_app(page, base_url)
+    expect(by_id(page, "tour-offer")).to_be_hidden()  # offered, not forced
+    open_app(page, base_url + "#seed=2&tour")
+    expect(by_id(page, "tour-card")).to_have_attribute("data-stop", "start")
+    assert status(page)["config"]["seed"] == 2
+
+
+def test_the_embedded_view_has_a_compact_tour(page, base_url):
+    open_app(page, base_url + "#view=embed&tour")
+    page.set_viewport_size({"width": 640, "height": 420})
+    expect(by_id(page, "tour-card")).to_be_visible()
+    assert by_id(page, "tour-card").evaluate("c => c.getBoundingClientRect().height") < 200
+    by_id(page, "tour-next").click()
+    page.wait_for_function("document.querySelector('#tour-card').dataset.stop === 'first_bit'", timeout=60_000)
+    expect(by_id(page, "bit-view")).to_have_class(FOCUSED)

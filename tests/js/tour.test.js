@@ -1,0 +1,103 @@
+// The tour's rules: a stop per milestone in the order reached, training paused at each and
+// resumed by Next, an end that names what never came, and a run that never learns ended.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { PATIENCE_STEPS, STOPS, Tour, tourPace } from "../../web/js/tour.js";
+
+const definitions = Object.keys(STOPS).map((name) => ({ name, title: `title of ${name}`, test: "" }));
+const figures = { exact: 0.05, unit: 3, correlation: -0.93, split: 0.995, longest: 40, failing: { a: "1", b: "2" } };
+const milestone = (name, step) => ({ name, step, title: `title of ${name}`, ...figures });
+
+function setUp() {
+  const log = [];
+  const tour = new Tour({
+    pause: () => log.push("pause"),
+    resume: () => log.push("resume"),
+    show: (step) => log.push(`show ${step}`),
+    say: (stop) => log.push(`say ${stop.name} ${stop.view}${stop.last ? " last" : ""}`),
+    end: () => log.push("end"),
+  });
+  tour.start(definitions);
+  return { tour, log };
+}
+
+test("each milestone stops the run with its view, and Next goes on", () => {
+  const { tour, log } = setUp();
+  const run = { reached: [], phase: "paused", step: 0, pending: false };
+  tour.update(run);
+  assert.deepEqual(log, ["say start loss"]);
+  tour.next();
+  assert.equal(log.at(-1), "resume");
+  run.phase = "training";
+  run.reached = [milestone("first_bit", 9)];
+  tour.update(run);
+  assert.deepEqual(log.slice(-3), ["pause", "show 9", "say first_bit bits"]);
+  tour.update(run); // waiting for Next: nothing more
+  assert.equal(log.length, 5);
+  tour.next();
+  assert.equal(log.at(-1), "resume");
+});
+
+test("milestones reached together are shown one after the other, without training between", () => {
+  const { tour, log } = setUp();
+  tour.next();
+  const run = { reached: [milestone("first_bit", 9), milestone("carry", 30), milestone("clouds", 30)], phase: "training", step: 31, pending: false };
+  tour.update(run);
+  tour.next();
+  assert.notEqual(log.at(-1), "resume", "the next stop is waiting");
+  tour.update(run);
+  assert.deepEqual(log.slice(-2), ["show 30", "say carry hidden"]);
+  tour.next();
+  tour.update(run);
+  assert.equal(log.at(-1), "say clouds space");
+  tour.next();
+  assert.equal(log.at(-1), "resume");
+});
+
+test("once solved (paused or not) and every kept step tested, the tour ends at the machine, naming what never came", () => {
+  const { tour, log } = setUp();
+  tour.next();
+  const run = { reached: Object.keys(STOPS).filter((n) => n !== "clouds").map((n, i) => milestone(n, 10 * i)), phase: "paused", solved: true, step: 51, pending: true }; // paused at a stop, solved meanwhile
+  for (let i = 0; i < 5; i += 1) {
+    tour.update(run);
+    tour.next();
+  }
+  assert.ok(!log.some((entry) => entry.startsWith("say end")), "not while steps are untested");
+  run.pending = false;
+  tour.update(run);
+  assert.equal(log.at(-1), "say end machine last");
+  assert.match(tour.closing(run, false).join(" "), /never reached: title of clouds/);
+  tour.next();
+  assert.equal(log.at(-1), "end");
+  assert.equal(tour.active, false);
+});
+
+test("a run with no new milestone for PATIENCE_STEPS steps is ended and said to not learn", () => {
+  const { tour, log } = setUp();
+  tour.next();
+  const run = { reached: [milestone("first_bit", 40)], phase: "training", step: 41, pending: false };
+  tour.update(run);
+  tour.next();
+  run.step = 40 + PATIENCE_STEPS;
+  tour.update(run);
+  assert.deepEqual(log.slice(-2), ["pause", "say end machine last"]);
+  assert.match(tour.closing(run, true)[0], /will not learn to add/);
+});
+
+test("Esc ends the tour at any stop", () => {
+  const { tour, log } = setUp();
+  tour.finish();
+  assert.equal(log.at(-1), "end");
+  tour.update({ reached: [milestone("first_bit", 1)], phase: "training", step: 2, pending: false });
+  assert.equal(log.at(-1), "end", "an ended tour stops nothing");
+});
+
+test("the pace takes the early steps slowly and the later ones faster", () => {
+  assert.equal(tourPace(0), 2);
+  assert.equal(tourPace(20), 2);
+  assert.equal(tourPace(100), 10);
+  let seconds = 0;
+  for (let step = 0; step < 51; step += 1) seconds += 1 / tourPace(step);
+  assert.ok(seconds > 15 && seconds < 30, `${seconds} s for 51 steps`);
+});
