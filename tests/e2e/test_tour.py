@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import open_app, status
 from playwright.sync_api import expect
 from test_access import audit
-from test_milestones import in_cpython
+from test_marks import in_cpython
 from test_page import by_id
 
 VIEWS = {
