@@ -10,6 +10,7 @@ import numpy as np
 from . import encoding, evaluation, model
 
 STATE_PAIRS = 256
+PARTED_DIRECTIONS = 16
 MAX_POINT_FLOATS = 2**19  # the SVD's input stays below 4 MB, so wide networks show fewer problems
 
 
@@ -70,14 +71,18 @@ def state_space(params: model.Params, activation: str, bits: int, seed: int, sel
 
 def parted(params: model.Params, activation: str, bits: int, seed: int) -> float:
     """How cleanly the picture's states after a carry stand apart from the others in the hidden
-    space itself: the share of states that one flat cut (along the least-squares direction from
-    the states to the carry) puts on their own side. About 0.94 before training, where the input
+    space itself (its PARTED_DIRECTIONS principal directions, for wider networks): the share of
+    states that one flat cut (along the least-squares direction from the states to the carry)
+    puts on their own side. About 0.94 before training, where the input
     bits alone place most states; 1.0 for a clean split."""
     states, carry = _states(params, activation, bits, seed)
     after = carry > 0.5
     if after.all() or not after.any():
         return 1.0
     centred = states - states.mean(axis=0)
+    if centred.shape[1] > PARTED_DIRECTIONS:
+        # Few states in many dimensions can always be cut apart: look along the main directions only.
+        centred = centred @ np.linalg.svd(centred, full_matrices=False)[2][:PARTED_DIRECTIONS].T
     direction, *_ = np.linalg.lstsq(centred, carry - carry.mean(), rcond=None)
     order = np.argsort(centred @ direction, kind="stable")
     # A cut after the i-th lowest state: carry-0 states at or below it, carry-1 states above.

@@ -47,6 +47,7 @@ const state = {
   stateSpace: null,
   explanation: null, // the machine read off the weights, when training last stopped
   milestones: { reached: [], pending: false }, // the run's milestones found so far (milestones.py)
+  testingMilestones: false, // a call testing more of them is on its way
   frameIntervals: new Float64Array(FRAME_SAMPLES),
   frameCount: 0,
   lastFrameTime: null,
@@ -63,8 +64,11 @@ const state = {
   stale: new Set(), // views whose data changed since they were drawn: only those are redrawn
 };
 const VIEWS = ["status", "loss", "accuracy", "bits", "hidden", "space", "machine", "timeline", "milestones"];
-// While training, the milestones' tests of new kept steps take at most this long a chunk.
+// The milestones' tests of new kept steps take at most this long a call: 20 ms with a chunk while
+// training; once it stops, 250 ms a call, asked again until done, so that other calls (Ask, a look
+// back) never wait long behind a wide network's tests.
 const MILESTONE_BUDGET_MS = 20;
+const MILESTONE_STOPPED_BUDGET_MS = 250;
 
 // Every view of the weights shows the step the timeline points at (null: now).
 const quickViews = (at) => [["hidden_view", ...state.selected, at], ["carry_units", at], ["state_space", ...state.selected, at]];
@@ -77,7 +81,7 @@ const trainer = new Trainer({
   connect: () => startPython(showStage),
   views: () => [["panel", viewedStep()]],
   slowViews: () => [...quickViews(viewedStep()), ["milestones", MILESTONE_BUDGET_MS]],
-  stoppedViews: () => [...restingViews(viewedStep()), ["milestones", null]],
+  stoppedViews: () => [...restingViews(viewedStep()), ["milestones", MILESTONE_STOPPED_BUDGET_MS]],
   onData: show,
   onFailure: (error) => fail(error),
 });
@@ -168,6 +172,7 @@ function show(values, why) {
   if (values.milestones) {
     state.milestones = values.milestones;
     state.stale.add("milestones").add("loss").add("accuracy");
+    if (values.milestones.pending && trainer.phase !== "training") testMoreMilestones();
   }
   if (values.explain_wide && state.explanation) showExplanation({ ...state.explanation, agreement: [state.explanation.agreement[0], values.explain_wide] });
   // Kept when a run stops, and again when its last milestones come (after the other views).
@@ -194,6 +199,21 @@ function recordRun(trained) {
   run.steps = trained.step;
   if (trained.solved && run.solvedAt === null) Object.assign(run, { solvedAt: trained.step, solveMs: trainer.trainMs });
   if (trained.error) run.divergedAt = trained.step + 1;
+}
+
+// One call at a time: each reply that is still pending asks for the next.
+async function testMoreMilestones() {
+  if (state.testingMilestones) return;
+  state.testingMilestones = true;
+  try {
+    const values = await trainer.request([["milestones", MILESTONE_STOPPED_BUDGET_MS]]);
+    state.testingMilestones = false;
+    if (values) show(values, "view");
+  } catch (error) {
+    fail(error);
+  } finally {
+    state.testingMilestones = false;
+  }
 }
 
 // A milestone picked (its mark, its line on a chart, its entry in the list): every view shows its step.
