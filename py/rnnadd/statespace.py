@@ -14,25 +14,29 @@ PARTED_DIRECTIONS = 16
 MAX_POINT_FLOATS = 2**19  # the SVD's input stays below 4 MB, so wide networks show fewer problems
 
 
-def _states(params: model.Params, activation: str, bits: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The seeded problems' hidden states (N, H), time-major, and the true carry after each (N,)."""
+def _states(params: model.Params, activation: str, bits: int, seed: int) -> tuple[np.ndarray, ...]:
+    """The seeded problems' operands a and b, their hidden states (N, H), time-major, and the
+    true carry after each state (N,)."""
     pairs = max(8, min(STATE_PAIRS, MAX_POINT_FLOATS // (bits * params.hidden)))
     a, b = encoding.random_pairs(np.random.default_rng(seed), pairs, bits)
     inputs, targets = encoding.encode_pairs(a, b, bits)
     states = model.forward(params, inputs, activation).hidden[1:].reshape(-1, params.hidden)
-    return states, evaluation.carries(inputs, targets).reshape(-1)
+    return a, b, states, evaluation.carries(inputs, targets).reshape(-1)
 
 
-def project(params: model.Params, activation: str, bits: int, seed: int) -> tuple[np.ndarray, ...]:
-    """The seeded problems' states on their first two principal axes, signs fixed (below):
-    (points (N, 2), the carry after each state (N,), the states' mean, the axes (2, H), the
-    share of the variance each axis explains (2,))."""
-    states, carry = _states(params, activation, bits, seed)
-    mean = states.mean(axis=0)
-    centred = states - mean
+def state_space(params: model.Params, activation: str, bits: int, seed: int, selected: tuple[int, int]) -> dict:
+    """Points {x, y} (one per problem and step, time-major), the true carry after each step,
+    the problems' operands, the share of the states' variance each axis explains, and the
+    path of the `selected` problem (a, b) through the same picture."""
+    a, b, states, carry = _states(params, activation, bits, seed)
+    centred = states - states.mean(axis=0)
     _, singular, axes = np.linalg.svd(centred, full_matrices=False)
     axes = np.vstack([axes[:2], np.zeros((max(0, 2 - len(axes)), params.hidden))])
     projected = centred @ axes.T
+    a_selected, b_selected = selected
+    width = max(bits, (a_selected + b_selected).bit_length())
+    one = encoding.encode_pairs(np.array([a_selected], dtype=np.uint64), np.array([b_selected], dtype=np.uint64), width)
+    path = (model.forward(params, one[0], activation).hidden[1:, 0] - states.mean(axis=0)) @ axes.T
     # An SVD's signs are arbitrary; fixing them keeps the picture from flipping between updates:
     # states after a carry to the right and up, or else the largest weight positive.
     for i in range(2):
@@ -40,23 +44,10 @@ def project(params: model.Params, activation: str, bits: int, seed: int) -> tupl
         leaning = apart if abs(apart) > 1e-12 else axes[i, np.argmax(np.abs(axes[i]))]
         if leaning < 0:
             projected[:, i] *= -1
-            axes[i] *= -1
+            path[:, i] *= -1
     variance = singular**2
     total = variance.sum()
-    explained = np.array([variance[i] / total if total > 0 and i < len(variance) else 0.0 for i in range(2)])
-    return projected, carry, mean, axes, explained
-
-
-def state_space(params: model.Params, activation: str, bits: int, seed: int, selected: tuple[int, int]) -> dict:
-    """Points {x, y} (one per problem and step, time-major), the true carry after each step,
-    the problems' operands, the share of the states' variance each axis explains, and the
-    path of the `selected` problem (a, b) through the same picture."""
-    projected, carry, mean, axes, explained = project(params, activation, bits, seed)
-    a, b = encoding.random_pairs(np.random.default_rng(seed), len(carry) // bits, bits)
-    a_selected, b_selected = selected
-    width = max(bits, (a_selected + b_selected).bit_length())
-    one = encoding.encode_pairs(np.array([a_selected], dtype=np.uint64), np.array([b_selected], dtype=np.uint64), width)
-    path = (model.forward(params, one[0], activation).hidden[1:, 0] - mean) @ axes.T
+    explained = [float(variance[i] / total) if total > 0 and i < len(variance) else 0.0 for i in range(2)]
     return {
         "x": projected[:, 0].tolist(),
         "y": projected[:, 1].tolist(),
@@ -64,7 +55,7 @@ def state_space(params: model.Params, activation: str, bits: int, seed: int, sel
         "a": [str(v) for v in a.tolist()],
         "b": [str(v) for v in b.tolist()],
         "steps": bits,
-        "explained": explained.tolist(),
+        "explained": explained,
         "path": {"a": str(a_selected), "b": str(b_selected), "x": path[:, 0].tolist(), "y": path[:, 1].tolist()},
     }
 
@@ -75,7 +66,7 @@ def parted(params: model.Params, activation: str, bits: int, seed: int) -> float
     states that one flat cut (along the least-squares direction from the states to the carry)
     puts on their own side. About 0.94 before training, where the input
     bits alone place most states; 1.0 for a clean split."""
-    states, carry = _states(params, activation, bits, seed)
+    _, _, states, carry = _states(params, activation, bits, seed)
     after = carry > 0.5
     if after.all() or not after.any():
         return 1.0

@@ -15,7 +15,7 @@ import { drawMachine, explanationText } from "./machineview.js";
 import { showAnswer } from "./answer.js";
 import { PythonError, startPython } from "./python.js";
 import { Trainer } from "./trainer.js";
-import { Scrubber } from "./timeline.js";
+import { Scrubber, keptIndex } from "./timeline.js";
 import { forgetColors } from "./theme.js";
 import { CURVE_POINTS, RUN_COLORS, RunBook, checkRecord, differingKeys, label, record } from "./runs.js";
 import { drawRunsTable, linkOf } from "./runsview.js";
@@ -205,21 +205,19 @@ function recordRun(trained) {
 async function testMoreMilestones() {
   if (state.testingMilestones) return;
   state.testingMilestones = true;
+  let values = null;
   try {
-    const values = await trainer.request([["milestones", MILESTONE_STOPPED_BUDGET_MS]]);
-    state.testingMilestones = false;
-    if (values) show(values, "view");
+    values = await trainer.request([["milestones", MILESTONE_STOPPED_BUDGET_MS]]);
   } catch (error) {
     fail(error);
-  } finally {
-    state.testingMilestones = false;
   }
+  state.testingMilestones = false;
+  if (values) show(values, "view");
 }
 
 // A milestone picked (its mark, its line on a chart, its entry in the list): every view shows its step.
 function showMilestone(step) {
-  const index = scrubber.kept.findIndex((kept) => kept >= step);
-  scrubber.moveTo(index < 0 ? scrubber.kept.length : index);
+  scrubber.moveTo(keptIndex(scrubber.kept, step));
 }
 
 function keepRun() {

@@ -2,6 +2,8 @@
 // each one's step and what happened, numbered marks over the timeline's slider, and a few
 // words for the status line. Picking one (pick(step)) shows the network at that step.
 
+import { keptIndex } from "./timeline.js";
+
 // Marks for the charts: [{step, number}], numbered as the milestones are stated.
 export function chartMarks(reached, definitions) {
   return reached.map((milestone) => ({ step: milestone.step, number: numberOf(milestone.name, definitions) }));
@@ -52,8 +54,7 @@ export function drawSliderMarks(container, definitions, reached, kept, pick) {
     const number = numberOf(milestone.name, definitions);
     mark.textContent = String(number);
     mark.setAttribute("aria-label", `Milestone ${number}, ${milestone.title}: show step ${milestone.step}`);
-    const index = Math.max(0, kept.findIndex((step) => step >= milestone.step));
-    mark.style.left = `${(100 * index) / span}%`;
+    mark.style.left = `${(100 * keptIndex(kept, milestone.step)) / span}%`;
     mark.addEventListener("click", () => pick(milestone.step));
     return mark;
   });

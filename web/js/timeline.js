@@ -7,6 +7,13 @@ export const PLAY_MS = 3000;
 // The costly views (the machine, wider numbers) wait until the position has rested this long.
 export const SETTLE_MS = 250;
 
+// The position of `step` among the kept steps (increasing): the first kept at or after it, else
+// the position after the last (now).
+export function keptIndex(kept, step) {
+  const i = kept.findIndex((keptStep) => keptStep >= step);
+  return i < 0 ? kept.length : i;
+}
+
 export class Scrubber {
   // request(calls): values by method, or null (trainer.request); quickViews(at) and
   // restingViews(at): the calls that show a position; onData(values) and onFailure(error): for the page.
@@ -35,9 +42,7 @@ export class Scrubber {
 
   // The position of `at` among the kept steps; the live weights come after the last.
   index() {
-    if (this.at === null) return this.kept.length;
-    const i = this.kept.findIndex((step) => step >= this.at);
-    return i < 0 ? this.kept.length : i;
+    return this.at === null ? this.kept.length : keptIndex(this.kept, this.at);
   }
 
   // Show the kept step at `index` (the last index and past it: now).
