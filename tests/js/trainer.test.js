@@ -113,6 +113,33 @@ test("a reply from before a Reset is dropped", async () => {
   );
 });
 
+test("Train pressed while a Reset makes the session trains the new one, not the old", async () => {
+  const { trainer, workers } = await started(setUp());
+  const reset = trainer.begin("create", { seed: 1 });
+  trainer.play();
+  trainer.tick(16);
+  const create = workers[0].requests.shift();
+  assert.deepEqual(create.calls[0], ["create", { seed: 1 }]);
+  assert.equal(workers[0].requests.length, 0); // nothing trains the old session meanwhile
+  create.resolve([{ value: { config: { seed: 1 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  await reset;
+  assert.equal(trainer.phase, "training");
+  assert.deepEqual(workers[0].requests.shift().calls[0], ["train", 1, true]);
+});
+
+test("a Reset while training leaves the new session ready", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.play();
+  workers[0].requests.shift().resolve([trained(1, 1), { value: [], ms: 0 }]);
+  await flush();
+  const reset = trainer.begin("create", { seed: 2 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  workers[0].requests.shift().resolve([{ value: { config: { seed: 2 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  await reset;
+  assert.equal(trainer.phase, "ready");
+  assert.equal(workers[0].requests.length, 0);
+});
+
 test("a solved run trains no further, and Train after it trains on without stopping", async () => {
   const { trainer, workers } = await started(setUp());
   trainer.play(); // sends the first chunk at once

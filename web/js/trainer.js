@@ -98,10 +98,12 @@ export class Trainer {
   // draw its views, in one round trip. A worker busy with a long step is ended. A
   // loaded session has stopped training, so the views that follow a stop come next,
   // each on its own: the session shows without waiting for them.
+  // Train pressed while it is being made trains the new session once it is there.
   async begin(method, argument) {
     this.switching = true;
     this.generation += 1;
     const mine = this.generation;
+    const runBefore = this.run;
     try {
       if (this.outstanding > 0 && !(await this.drainedOrStandby())) await this.replaceWorker();
       const slow = this.slowViews();
@@ -115,9 +117,12 @@ export class Trainer {
       this.slowShown = slowKey(this.step, slow); // they came with the session
       this.stepWork = results[0].value.stepWork;
       this.error = null;
+      const pressed = this.phase === "training" && this.run !== runBefore;
       this.phase = "ready";
       this.onData(byMethod([["session"], ...calls.slice(1 + warmUp.length)], [results[0], ...results.slice(1 + warmUp.length)]), "session");
       if (method === "load") this.refreshSlowViews();
+      this.switching = false;
+      if (pressed) this.play();
       return results[0].value;
     } finally {
       if (mine === this.generation) this.switching = false;
