@@ -36,7 +36,7 @@ def test_binary_addition_is_equivalent_to_itself_and_already_minimal():
 )
 def test_one_changed_transition_is_caught_with_a_shortest_input(table, state, symbol, value):
     broken = flipped(ADDER, table, state, symbol, value)
-    difference = machine.shortest_difference(broken)
+    difference = machine.shortest_difference(broken, ADDER)
     assert difference is not None
     assert len(difference) == brute_shortest_difference(broken, ADDER)
     symbols = np.array(difference)[:, None]
@@ -52,7 +52,7 @@ def test_a_redundant_adder_minimises_to_binary_addition():
         out=(ADDER.out[0], ADDER.out[0], ADDER.out[1], ADDER.out[1], (1, 1, 1, 1)),
     )
     assert machine.minimise(redundant) == ADDER
-    assert machine.shortest_difference(redundant) is None
+    assert machine.shortest_difference(redundant, ADDER) is None
 
 
 def threshold_adder(remembers_carry: bool = True, sharpness: float = 20.0) -> model.Params:

@@ -94,7 +94,7 @@ def test_each_milestone_is_the_first_step_that_passes_its_definition(seed):
     assert found["carry"].step == first(follows_carry)
 
     def is_the_adder(p: model.Params) -> bool:
-        return machine.shortest_difference(machine.extract(p, c.activation, c.bits).machine) is None
+        return machine.shortest_difference(machine.extract(p, c.activation, c.bits).machine, machine.ADDER) is None
 
     assert found["clouds"].step == first(clouds_apart)
     # The machine is tested once the carry and the clouds are in: from there, the first that is the adder.

@@ -16,7 +16,9 @@ from typing import TextIO
 import numpy as np
 
 from . import encoding, evaluation, machine, milestones, model, notebook, runs
+from .cells.symbols import symbol_bits
 from .session import MAX_STEPS_PER_CALL, PROOF_EVERY, Config, DivergenceError, Session, largest_snapshot_bytes
+from .tasks import TASKS
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
 # The longest a training chunk should take, so that progress and Ctrl-C are seen promptly.
@@ -290,13 +292,15 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
             )
         session = load_session(args.load)
     else:
-        session = Session(Config(**given))
+        # A task's suggested settings (tasks.py) where the command line gives none.
+        session = Session(Config(**{**TASKS[given.get("task", "add")].suggested, **given}))
     for path in (args.save, args.log):
         if path:
             check_writable(path)
     c = session.config
     out.write(
-        f"training {c.bits}-bit addition: {c.units()}, {c.optimizer} lr {c.learning_rate:g}, "
+        f"training {c.bits}-bit {session.task.title} ({session.task.formula}): {c.units()}, "
+        f"{c.optimizer} lr {c.learning_rate:g}, "
         f"{c.loss} loss, batch {c.batch_size}, seed {c.seed}\n"
     )
     # Solved is checked every --eval-every steps; a proof at every PROOF_EVERY-th step, as in the page.
@@ -306,7 +310,7 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     trained, solved, since_check, step_seconds = 0, False, 0, None
     first_step, losses_seen, exact_seen, train_seconds = session.step_count + 1, [], ([], []), 0.0
     solved_at = solve_ms = None
-    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between)
+    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between, c.task)
     found.update(session.timeline.steps, session.timeline.weights)  # a loaded session's run so far: not news
     with _Progress(out, session) as progress, _StopRequest() as stop:
         try:
@@ -399,7 +403,8 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
 
 def explain(args: argparse.Namespace, out: TextIO) -> int:
     session = load_session(args.weights)
-    found = machine.explain(session.params, session.config.activation, session.config.bits).to_dict()
+    c = session.config
+    found = machine.explain(session.params, c.activation, c.bits, task=session.task).to_dict()
     found["step"] = session.step_count  # as the page gives it: the weights of which step
     if args.json:
         out.write(json.dumps(found, indent=2) + "\n")
@@ -411,29 +416,39 @@ def explain(args: argparse.Namespace, out: TextIO) -> int:
 
 def explanation_lines(found: dict) -> list[str]:
     """`explain`'s findings for people: the machine's table, the verdict, how far to trust it."""
-    symbols = [f"{x >> 1}{x & 1}" for x in range(machine.SYMBOL_COUNT)]
+    task = TASKS[found["task"]]
+    symbols = ["".join(str(int(bit)) for bit in row) for row in symbol_bits(task.operands)]
     lines = [
         f"machine read off the weights: {found['states']} states, from {found['groups']} kinds of hidden "
         f"states ({found['determinism']:.1%} of the network's steps follow their transitions)",
-        "state  " + "  ".join(f"on {s}" for s in symbols) + "   (input bits a b -> next state / bit written)",
+        "state  "
+        + "  ".join(f"on {s}" for s in symbols)
+        + f"   (input bits {' '.join(task.letters)} -> next state / bit written)",
     ]
     for state, (nexts, outs) in enumerate(zip(found["next"], found["out"], strict=True)):
         lines.append(f"{state:>5}  " + "  ".join(f"{n:>3}/{o}" for n, o in zip(nexts, outs, strict=True)))
     counter = found["counterexample"]
-    if counter is None:
-        lines.append("verdict: the machine is binary addition, on every input of every length")
+    if not found["finite"]:
+        lines.append(
+            f"verdict: no finite machine computes {task.formula}; the one read off at this width has "
+            f"{found['states']} states, and a wider width needs more"
+        )
+    elif counter is None:
+        lines.append(f"verdict: the machine is {task.title}, on every input of every length")
     else:
         last = counter["steps"] - 1
         lines.append(
-            f"verdict: the machine is not binary addition; the shortest input where they differ is "
-            f"{counter['a']} + {counter['b']}, at bit {last}"
+            f"verdict: the machine is not {task.title}; the shortest input where they differ is "
+            f"{task.spell(counter[x] for x in task.letters)}, at bit {last}"
         )
     for row in found["agreement"]:
         which = "every pair" if row["exhaustive"] else "random pairs"
         lines.append(
-            f"the network writes the machine's bits on {row['sums']:.2%} of {row['bits']}-bit sums "
+            f"the network writes the machine's bits on {row['sums']:.2%} of {row['bits']}-bit {task.answers} "
             f"({row['bitShare']:.3%} of bits; {which}, {row['pairs']:,})"
         )
+    if "chains" not in found:
+        return lines
     chains = found["chains"]
     failing = chains["failing"]
     limit = f"carries through chains of up to {chains['longest']} bits in 64-bit sums ({chains['sums']} sums tested)"

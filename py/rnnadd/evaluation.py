@@ -8,7 +8,7 @@ import numpy as np
 
 from . import encoding, model
 from .cells import CELLS
-from .cells.symbols import SYMBOL_BITS
+from .tasks import ADD, Task
 
 MAX_EXHAUSTIVE_PAIRS = 65_536
 SOLVED_SAMPLE = 10_000  # pairs that decide "solved" where there are too many to check them all
@@ -43,19 +43,21 @@ class Accuracy:
     exact_match: float
 
 
-def evaluate(params: model.Params, activation: str, bits: int, sample: int = SOLVED_SAMPLE, seed: int = 0) -> Accuracy:
-    """Every operand pair when there are at most 65,536 of them, else `sample` seeded pairs."""
+def evaluate(
+    params: model.Params, activation: str, bits: int, sample: int = SOLVED_SAMPLE, seed: int = 0, task: Task = ADD
+) -> Accuracy:
+    """Every operand pair (tuple) when there are at most 65,536 of them, else `sample` seeded ones."""
     bits = encoding.check_bits(bits)
     if isinstance(sample, bool) or not isinstance(sample, int) or not 1 <= sample <= 1_000_000:
         raise ValueError(f"sample must be a whole number from 1 to 1000000, got {sample!r}")
-    pairs = 4 ** (bits - 1)
+    pairs = task.count(bits)
     if pairs > MAX_EXHAUSTIVE_PAIRS:
-        return evaluate_sample(params, activation, bits, sample, seed)
-    if not tree_fits(params, bits):
-        bits_right, sums_right = _count_right(params, activation, *encoded(bits, 0, 0))
+        return evaluate_sample(params, activation, bits, sample, seed, task)
+    if not tree_fits(params, bits, task):
+        bits_right, sums_right = _count_right(params, activation, *encoded(bits, 0, 0, task))
     else:
         bits_right = sums_right = 0
-        for right, all_right, pairs_per_node in _prefix_tree(params, activation, bits):
+        for right, all_right, pairs_per_node in _prefix_tree(params, activation, bits, task):
             bits_right += int(np.count_nonzero(right)) * pairs_per_node
             sums_right = int(np.count_nonzero(all_right))  # the last level's nodes are whole sums
     return Accuracy(bits, pairs, True, bits_right / (pairs * bits), sums_right / pairs)
@@ -67,8 +69,13 @@ def wider_widths(bits: int) -> list[int]:
 
 
 def wrong_pairs(
-    params: model.Params, activation: str, bits: int, first: tuple[tuple[int, int], ...] = (), limit: int = 16
-) -> list[tuple[int, int]]:
+    params: model.Params,
+    activation: str,
+    bits: int,
+    first: tuple[tuple[int, ...], ...] = (),
+    limit: int = 16,
+    task: Task = ADD,
+) -> list[tuple[int, ...]]:
     """Up to `limit` operand pairs the network adds wrongly; none means it is solved.
 
     "Solved" has one meaning, in the CLI and the page: every pair right when
@@ -77,28 +84,28 @@ def wrong_pairs(
     `first` (say, the pairs a session got wrong last time), then 64 random ones;
     the walk over every pair stops at the first bit position with a wrong sum.
     """
-    for inputs, targets in (_encode(first, bits), encoded(bits, QUICK_PAIRS, 1)):
+    for inputs, targets in (_encode(first, bits, task), encoded(bits, QUICK_PAIRS, 1, task)):
         wrong = _wrong_among(params, activation, inputs, targets, limit)
         if wrong:
             return wrong
-    if 4 ** (bits - 1) > MAX_EXHAUSTIVE_PAIRS:
-        return _wrong_among(params, activation, *encoded(bits, SOLVED_SAMPLE, 0), limit)
-    if not tree_fits(params, bits):
-        return _wrong_among(params, activation, *encoded(bits, 0, 0), limit)
-    for level, (_, all_right, _) in enumerate(_prefix_tree(params, activation, bits)):
+    if task.count(bits) > MAX_EXHAUSTIVE_PAIRS:
+        return _wrong_among(params, activation, *encoded(bits, SOLVED_SAMPLE, 0, task), limit)
+    if not tree_fits(params, bits, task):
+        return _wrong_among(params, activation, *encoded(bits, 0, 0, task), limit)
+    for level, (_, all_right, _) in enumerate(_prefix_tree(params, activation, bits, task)):
         if not all_right.all():
-            return [_pair_of_node(int(node), level, bits) for node in np.flatnonzero(~all_right)[:limit]]
+            return [_operands_of_node(int(node), level, bits, task) for node in np.flatnonzero(~all_right)[:limit]]
     return []
 
 
-def _encode(pairs: tuple[tuple[int, int], ...], bits: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = (np.array(column, dtype=np.uint64) for column in (zip(*pairs, strict=True) if pairs else ((), ())))
-    return encoding.encode_pairs(a, b, bits)
+def _encode(operands: tuple[tuple[int, ...], ...], bits: int, task: Task) -> tuple[np.ndarray, np.ndarray]:
+    columns = np.array(operands, dtype=np.uint64).reshape(-1, task.operands).T
+    return task.encode(columns, bits)
 
 
 def _wrong_among(
     params: model.Params, activation: str, inputs: np.ndarray, targets: np.ndarray, limit: int
-) -> list[tuple[int, int]]:
+) -> list[tuple[int, ...]]:
     """The first `limit` pairs of an encoded set that the network gets wrong, by chunked forward passes."""
     bits, pairs = targets.shape
     chunk = pairs_per_chunk(params, bits)
@@ -106,39 +113,40 @@ def _wrong_among(
         logits = model.forward(params, inputs[:, start : start + chunk], activation).logits
         wrong = np.flatnonzero(((logits > 0) != (targets[:, start : start + chunk] > 0.5)).any(axis=0))[:limit]
         if wrong.size:
-            operands = encoding.bits_to_int(inputs[:, start + wrong].transpose(1, 2, 0))  # (wrong, 2)
-            return [(int(a), int(b)) for a, b in operands]
+            operands = encoding.bits_to_int(inputs[:, start + wrong].transpose(1, 2, 0))  # (wrong, operands)
+            return [tuple(int(v) for v in row) for row in operands]
     return []
 
 
-def _pair_of_node(node: int, level: int, bits: int) -> tuple[int, int]:
+def _operands_of_node(node: int, level: int, bits: int, task: Task) -> tuple[int, ...]:
     """The operands (high bits zero) that lead to a node of the prefix tree at `level`.
 
-    A node's children are numbered node * 4 + symbol, so its number read in base 4
-    spells the symbols from bit 0 on; the top bit, always (0, 0), adds no digit.
+    A node's children are numbered node * symbols + symbol, so its number read in that
+    base spells the symbols from bit 0 on; the top bits, always 0, add no digit.
     """
-    a = b = 0
-    for bit in range(min(level, bits - 2), -1, -1):
-        node, symbol = divmod(node, 4)
-        a |= int(SYMBOL_BITS[symbol, 0]) << bit
-        b |= int(SYMBOL_BITS[symbol, 1]) << bit
-    return a, b
+    symbols = []
+    for _ in range(min(level, task.width(bits) - 1) + 1):
+        node, symbol = divmod(node, task.symbols)
+        symbols.append(symbol)
+    return task.operands_of(tuple(reversed(symbols)))
 
 
-def evaluate_sample(params: model.Params, activation: str, bits: int, sample: int, seed: int) -> Accuracy:
+def evaluate_sample(
+    params: model.Params, activation: str, bits: int, sample: int, seed: int, task: Task = ADD
+) -> Accuracy:
     """Accuracy on `sample` seeded pairs, even where every pair could be checked: cheap to repeat."""
-    bits_right, sums_right = _count_right(params, activation, *encoded(bits, sample, seed))
+    bits_right, sums_right = _count_right(params, activation, *encoded(bits, sample, seed, task))
     return Accuracy(bits, sample, False, bits_right / (sample * bits), sums_right / sample)
 
 
 @lru_cache(maxsize=8)
-def encoded(bits: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair (sample = 0) or a seeded sample, encoded once and reused."""
+def encoded(bits: int, sample: int, seed: int, task: Task = ADD) -> tuple[np.ndarray, np.ndarray]:
+    """Every operand tuple (sample = 0) or a seeded sample, encoded once and reused."""
     if sample == 0:
-        a, b = encoding.all_pairs(bits)
+        operands = task.all_operands(bits)
     else:
-        a, b = encoding.random_pairs(np.random.default_rng(seed), sample, bits)
-    inputs, targets = encoding.encode_pairs(a, b, bits)
+        operands = task.random_operands(np.random.default_rng(seed), sample, bits)
+    inputs, targets = task.encode(operands, bits)
     inputs.flags.writeable = False
     targets.flags.writeable = False
     return inputs, targets
@@ -162,12 +170,16 @@ def _count_right(
     return bits_right, sums_right
 
 
-def tree_fits(params: model.Params, bits: int) -> bool:
+def tree_fits(params: model.Params, bits: int, task: Task = ADD) -> bool:
+    """Whether the walk over every operand tuple fits in memory: it needs the task's own machine to score."""
     cell = CELLS[params.cell]
-    return 4 ** (bits - 1) * params.hidden * (cell.GATES + cell.STATE) <= MAX_WORK_FLOATS
+    fits = task.count(bits) * params.hidden * (cell.GATES + cell.STATE) <= MAX_WORK_FLOATS
+    return fits and task.machine is not None
 
 
-def prefix_walk(params: model.Params, activation: str, bits: int) -> Iterator[tuple[np.ndarray, int, np.ndarray]]:
+def prefix_walk(
+    params: model.Params, activation: str, bits: int, task: Task = ADD
+) -> Iterator[tuple[np.ndarray, int, np.ndarray]]:
     """Every operand pair, bit by bit, through the tree of shared low-bit prefixes.
 
     The state after t steps depends only on the low t bits of a and b, so all
@@ -180,24 +192,28 @@ def prefix_walk(params: model.Params, activation: str, bits: int) -> Iterator[tu
     cell = CELLS[params.cell]
     state = np.zeros((1, cell.STATE * params.hidden))
     for t in range(bits):
-        branching = 1 if t == bits - 1 else 4  # operands are below 2^(bits-1): their top bits are both 0
+        branching = task.symbols if t < task.width(bits) else 1  # the operands' top bits are 0
         symbols = np.tile(np.arange(branching), len(state))
         hidden, state = cell.children(params, state, activation, branching)
         yield symbols, branching, model.output_logits(params, hidden) > 0
 
 
-def _prefix_tree(params: model.Params, activation: str, bits: int) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
-    """The prefix walk scored against the true sum. Yields per bit, one entry per node:
-    whether its bit is right, whether all its bits so far are, and how many pairs it stands for."""
-    carry = np.zeros(1, dtype=np.intp)
+def _prefix_tree(
+    params: model.Params, activation: str, bits: int, task: Task = ADD
+) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
+    """The prefix walk scored against the task's own machine, walked beside it. Yields per bit,
+    one entry per node: whether its bit is right, whether all its bits so far are, and how many
+    operand tuples it stands for."""
+    next_state, out = np.array(task.machine.next), np.array(task.machine.out)
+    state = np.zeros(1, dtype=np.intp)
     all_right = np.ones(1, dtype=bool)
-    for t, (symbols, branching, written) in enumerate(prefix_walk(params, activation, bits)):
-        a_bit, b_bit = symbols >> 1, symbols & 1
-        carry_in = np.repeat(carry, branching)
-        carry = (a_bit & b_bit) | (carry_in & (a_bit ^ b_bit))
-        right = written == ((a_bit ^ b_bit ^ carry_in) == 1)
+    width = task.width(bits)
+    for t, (symbols, branching, written) in enumerate(prefix_walk(params, activation, bits, task)):
+        before = np.repeat(state, branching)
+        right = written == (out[before, symbols] == 1)
+        state = next_state[before, symbols]
         all_right = np.repeat(all_right, branching) & right
-        yield right, all_right, 4 ** max(bits - 2 - t, 0)
+        yield right, all_right, task.symbols ** max(width - 1 - t, 0)
 
 
 def carries(inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:

@@ -17,7 +17,6 @@ many do); the start state is a kind of its own. Minimising then merges kinds
 that no input sequence tells apart.
 """
 
-from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,119 +24,32 @@ import numpy as np
 
 from . import encoding, evaluation, model
 from .cells import CELLS
-from .cells.symbols import SYMBOL_BITS
+from .cells.symbols import symbol_bits
+from .mealy import Machine, minimise, shortest_difference
+from .tasks import ADD, Task
 
 if TYPE_CHECKING:
     from .proof import Proof
 
-# Symbol x of a time step is 2 * (bit of a) + (bit of b). Indices are np.intp: 32 bits in the page.
+# Symbol x of a time step is 2 * (bit of a) + (bit of b) for two operands (tasks.py). Indices are
+# np.intp: 32 bits in the page.
 SYMBOL_COUNT = 4
+ADDER = ADD.machine  # binary addition itself: the state is the carry
 SIGNATURE_DEPTH = 2
 EXTRACTION_PAIRS = 256
 AGREEMENT_PAIRS = 10_000
 SEED = evaluation.SAMPLE_SEED
 
 
-@dataclass(frozen=True)
-class Machine:
-    """From state s on symbol x, move to next[s][x] and write out[s][x]. State 0 starts."""
-
-    next: tuple[tuple[int, ...], ...]
-    out: tuple[tuple[int, ...], ...]
-
-    @property
-    def size(self) -> int:
-        return len(self.next)
-
-    def run(self, symbols: np.ndarray) -> np.ndarray:
-        """The bits it writes (T, B) for symbol sequences (T, B)."""
-        next_state, out = np.array(self.next), np.array(self.out)
-        state = np.zeros(symbols.shape[1], dtype=np.intp)
-        written = np.empty(symbols.shape, dtype=np.intp)
-        for t, symbol in enumerate(symbols):
-            written[t] = out[state, symbol]
-            state = next_state[state, symbol]
-        return written
-
-
-# Binary addition itself: the state is the carry.
-ADDER = Machine(next=((0, 0, 0, 1), (0, 1, 1, 1)), out=((0, 1, 1, 0), (1, 0, 0, 1)))
-
-
-def minimise(machine: Machine) -> Machine:
-    """The smallest machine that writes the same bits on every input, states numbered
-    in the order a breadth-first walk from the start meets them (so equal machines are equal)."""
-    reachable = _walk_order(machine)
-    group = _numbered({s: machine.out[s] for s in reachable}, reachable)
-    while True:
-        signature = {s: (group[s], tuple(group[machine.next[s][x]] for x in range(SYMBOL_COUNT))) for s in reachable}
-        refined = _numbered(signature, reachable)
-        if len(set(refined.values())) == len(set(group.values())):
-            break
-        group = refined
-    first = {}
-    for s in reachable:
-        first.setdefault(group[s], s)
-    merged = Machine(
-        next=tuple(tuple(group[machine.next[s][x]] for x in range(SYMBOL_COUNT)) for s in first.values()),
-        out=tuple(machine.out[s] for s in first.values()),
-    )
-    order = {s: i for i, s in enumerate(_walk_order(merged))}
-    by_order = sorted(order, key=order.get)
-    return Machine(
-        next=tuple(tuple(order[t] for t in merged.next[s]) for s in by_order),
-        out=tuple(merged.out[s] for s in by_order),
-    )
-
-
-def _walk_order(machine: Machine) -> list[int]:
-    order, seen = [0], {0}
-    for s in order:
-        for t in machine.next[s]:
-            if t not in seen:
-                seen.add(t)
-                order.append(t)
-    return order
-
-
-def _numbered(keys: dict, order: list[int]) -> dict[int, int]:
-    numbers: dict = {}
-    return {s: numbers.setdefault(keys[s], len(numbers)) for s in order}
-
-
-def shortest_difference(machine: Machine, reference: Machine = ADDER) -> tuple[int, ...] | None:
-    """The shortest symbol sequence on whose last step the two machines write different
-    bits, or None when they write the same bits on every sequence of every length.
-
-    A breadth-first search over pairs of states: both machines are finite, so every
-    pair of states they can be in together is met, and the first difference met is
-    a shortest one.
-    """
-    paths = {(0, 0): ()}
-    queue = deque(paths)
-    while queue:
-        s, r = pair = queue.popleft()
-        for x in range(SYMBOL_COUNT):
-            path = (*paths[pair], x)
-            if machine.out[s][x] != reference.out[r][x]:
-                return path
-            after = (machine.next[s][x], reference.next[r][x])
-            if after not in paths:
-                paths[after] = path
-                queue.append(after)
-    return None
-
-
 def operands_of(symbols: tuple[int, ...]) -> tuple[int, int]:
-    """The operands whose bits, least significant first, are the symbols."""
-    a = sum((x >> 1) << t for t, x in enumerate(symbols))
-    b = sum((x & 1) << t for t, x in enumerate(symbols))
-    return a, b
+    """The operands of a sum whose bits, least significant first, are the symbols."""
+    return ADD.operands_of(symbols)
 
 
 def symbols_of(inputs: np.ndarray) -> np.ndarray:
-    """Encoded inputs (T, B, 2) -> symbols (T, B)."""
-    return (2 * inputs[..., 0] + inputs[..., 1]).astype(np.intp)
+    """Encoded inputs (T, B, operands) -> symbols (T, B)."""
+    weights = 2 ** np.arange(inputs.shape[-1] - 1, -1, -1)
+    return (inputs @ weights).astype(np.intp)
 
 
 # -- reading the machine off a network --------------------------------------------------
@@ -163,11 +75,11 @@ def _one_step(
 
 def behaviour(params: model.Params, activation: str, states: np.ndarray) -> np.ndarray:
     """The bits the network would write from each state over the next SIGNATURE_DEPTH steps,
-    on every input: (n, 4 + 16 + ...) zeros and ones, one batched step per depth."""
+    on every input: (n, 4 + 16 + ...) zeros and ones for two operands, one batched step per depth."""
     written = []
     frontier = states
     for _ in range(SIGNATURE_DEPTH):
-        hidden, frontier = CELLS[params.cell].children(params, frontier, activation, SYMBOL_COUNT)
+        hidden, frontier = CELLS[params.cell].children(params, frontier, activation, 2**params.inputs)
         written.append((model.output_logits(params, hidden) > 0).astype(np.intp).reshape(len(states), -1))
     return np.hstack(written)
 
@@ -179,14 +91,14 @@ class Extraction:
     determinism: float  # share of the network's steps that follow the unminimised machine's transitions
 
 
-def extract(params: model.Params, activation: str, bits: int, seed: int = SEED) -> Extraction:
-    """The network's machine, read off the states it reaches on seeded problems at `bits`."""
+def extract(params: model.Params, activation: str, bits: int, seed: int = SEED, task: Task = ADD) -> Extraction:
+    """The network's machine, read off the states it reaches on seeded problems of the task at `bits`."""
     state_size = CELLS[params.cell].STATE * params.hidden
+    symbol_count = task.symbols
     pairs = max(
-        4, min(EXTRACTION_PAIRS, evaluation.MAX_WORK_FLOATS // (SYMBOL_COUNT**SIGNATURE_DEPTH * bits * state_size))
+        4, min(EXTRACTION_PAIRS, evaluation.MAX_WORK_FLOATS // (symbol_count**SIGNATURE_DEPTH * bits * state_size))
     )
-    a, b = encoding.random_pairs(np.random.default_rng(seed), pairs, bits)
-    inputs, _ = encoding.encode_pairs(a, b, bits)
+    inputs, _ = task.encode(task.random_operands(np.random.default_rng(seed), pairs, bits), bits)
     states, written = trajectories(params, activation, inputs)
     symbols = symbols_of(inputs)
     steps, batch = symbols.shape
@@ -198,9 +110,9 @@ def extract(params: model.Params, activation: str, bits: int, seed: int = SEED) 
     count = len(kinds) + 1
     labels = np.zeros((steps + 1, batch), dtype=np.intp)
     labels[1:] = 1 + group.reshape(steps, batch)
-    keys = ((labels[:-1] * SYMBOL_COUNT + symbols) * count + labels[1:]) * 2 + written
-    tally = np.bincount(keys.reshape(-1), minlength=count * SYMBOL_COUNT * count * 2)
-    tally = tally.reshape(count, SYMBOL_COUNT, count * 2)
+    keys = ((labels[:-1] * symbol_count + symbols) * count + labels[1:]) * 2 + written
+    tally = np.bincount(keys.reshape(-1), minlength=count * symbol_count * count * 2)
+    tally = tally.reshape(count, symbol_count, count * 2)
     choice = tally.argmax(axis=2)
     next_group, out = choice // 2, choice % 2
     # A transition no visit shows: the network's own step from a state of the group, to the
@@ -209,7 +121,7 @@ def extract(params: model.Params, activation: str, bits: int, seed: int = SEED) 
     if unseen.size:
         members = np.vstack([np.zeros((1, state_size)), states[1:].reshape(-1, state_size)])
         first_member = np.concatenate([[0], 1 + first])
-        step_inputs = SYMBOL_BITS[unseen[:, 1]][None]
+        step_inputs = symbol_bits(params.inputs)[unseen[:, 1]][None]
         after, bits_written = _one_step(params, activation, step_inputs, members[first_member[unseen[:, 0]]])
         apart = (behaviour(params, activation, after)[:, None, :] != kinds[None]).sum(axis=2)
         next_group[unseen[:, 0], unseen[:, 1]] = 1 + apart.argmin(axis=1)
@@ -242,12 +154,19 @@ class Agreement:
         }
 
 
-def agreement(machine: Machine, params: model.Params, activation: str, bits: int, seed: int = SEED) -> Agreement:
-    """Every pair at `bits` when there are at most 65,536 of them and their prefix tree fits in
-    memory, else 10,000 seeded pairs (fewer for networks wider than 64 units: evaluation.sample_size)."""
-    if 4 ** (bits - 1) <= evaluation.MAX_EXHAUSTIVE_PAIRS and evaluation.tree_fits(params, bits):
-        return _agreement_by_prefix(machine, params, activation, bits)
-    inputs, _ = evaluation.encoded(bits, evaluation.sample_size(AGREEMENT_PAIRS, params.hidden), seed)
+def agreement(
+    machine: Machine, params: model.Params, activation: str, bits: int, seed: int = SEED, task: Task = ADD
+) -> Agreement:
+    """Every operand tuple at `bits` when there are at most 65,536 of them and their prefix tree fits
+    in memory, else 10,000 seeded ones (fewer for networks wider than 64 units: evaluation.sample_size)."""
+    exhaustive = task.count(bits) <= evaluation.MAX_EXHAUSTIVE_PAIRS
+    if exhaustive and evaluation.tree_fits(params, bits, task):
+        return _agreement_by_prefix(machine, params, activation, bits, task)
+    # Every tuple one by one where there is no task machine to walk the tree beside; wide
+    # networks, whose tree does not fit, take a sample.
+    exhaustive = exhaustive and task.machine is None
+    sample = 0 if exhaustive else evaluation.sample_size(AGREEMENT_PAIRS, params.hidden)
+    inputs, _ = evaluation.encoded(bits, sample, seed, task)
     pairs = inputs.shape[1]
     chunk = evaluation.pairs_per_chunk(params, bits)
     sums_same = bits_same = 0
@@ -256,21 +175,21 @@ def agreement(machine: Machine, params: model.Params, activation: str, bits: int
         same = machine.run(symbols_of(part)) == (model.forward(params, part, activation).logits > 0)
         sums_same += int(np.count_nonzero(same.all(axis=0)))
         bits_same += int(np.count_nonzero(same))
-    return Agreement(bits, pairs, False, sums_same / pairs, bits_same / (pairs * bits))
+    return Agreement(bits, pairs, exhaustive, sums_same / pairs, bits_same / (pairs * bits))
 
 
-def _agreement_by_prefix(machine: Machine, params: model.Params, activation: str, bits: int) -> Agreement:
-    """`agreement` over every pair, the machine walked beside the network through the prefix tree."""
+def _agreement_by_prefix(machine: Machine, params: model.Params, activation: str, bits: int, task: Task) -> Agreement:
+    """`agreement` over every operand tuple, the machine walked beside the network through the prefix tree."""
     next_state, out = np.array(machine.next), np.array(machine.out)
     state = np.zeros(1, dtype=np.intp)
     all_same = np.ones(1, dtype=bool)
     bits_same = 0
-    for t, (symbols, branching, written) in enumerate(evaluation.prefix_walk(params, activation, bits)):
+    for t, (symbols, branching, written) in enumerate(evaluation.prefix_walk(params, activation, bits, task)):
         before = np.repeat(state, branching)
         same = written == (out[before, symbols] == 1)
         state = next_state[before, symbols]
         all_same = np.repeat(all_same, branching) & same
-        bits_same += int(np.count_nonzero(same)) * 4 ** max(bits - 2 - t, 0)
+        bits_same += int(np.count_nonzero(same)) * task.symbols ** max(task.width(bits) - 1 - t, 0)
     pairs = all_same.size
     return Agreement(bits, pairs, True, int(np.count_nonzero(all_same)) / pairs, bits_same / (pairs * bits))
 
@@ -278,28 +197,36 @@ def _agreement_by_prefix(machine: Machine, params: model.Params, activation: str
 @dataclass(frozen=True)
 class Explanation:
     extraction: Extraction
-    difference: tuple[int, ...] | None  # the shortest input on which it is not binary addition
+    difference: tuple[int, ...] | None  # the shortest input on which it is not the task's machine
     agreements: tuple[Agreement, ...]  # at the training width, and (unless left to later) on 64-bit sums
-    chains: "evaluation.ChainLimit"
-    proof: "Proof"  # whether the network itself follows binary addition on every input (proof.py)
+    chains: "evaluation.ChainLimit | None"  # addition's only, as yet
+    proof: "Proof | None"  # whether the network itself follows binary addition on every input (proof.py)
+    task: Task = ADD
 
     def to_dict(self) -> dict:
         """Plain values with the page's names, for the page and `rnnadd explain --json`."""
         machine = self.extraction.machine
         counterexample = None
         if self.difference is not None:
-            a, b = operands_of(self.difference)
-            counterexample = {"a": str(a), "b": str(b), "steps": len(self.difference), "symbols": list(self.difference)}
-        failing = self.chains.failing
-        return {
+            operands = self.task.operands_of(self.difference)
+            counterexample = dict(zip(self.task.letters, map(str, operands), strict=True))
+            counterexample |= {"steps": len(self.difference), "symbols": list(self.difference)}
+        explained = {
+            "task": self.task.name,
             "states": machine.size,
             "next": [list(row) for row in machine.next],
             "out": [list(row) for row in machine.out],
             "groups": self.extraction.groups,
             "determinism": self.extraction.determinism,
-            "equivalent": self.difference is None,
+            "finite": self.task.machine is not None,  # whether the task has a machine to equal
+            "equivalent": self.task.machine is not None and self.difference is None,
             "counterexample": counterexample,
             "agreement": [agreement.to_dict() for agreement in self.agreements],
+        }
+        if self.chains is None:
+            return explained
+        failing = self.chains.failing
+        return explained | {
             "chains": {
                 "longest": self.chains.longest,
                 "failing": failing and {"a": str(failing[0]), "b": str(failing[1]), "run": self.chains.failing_run},
@@ -309,21 +236,25 @@ class Explanation:
         }
 
 
-def explain(params: model.Params, activation: str, bits: int, wide: bool = True) -> Explanation:
-    """The machine, whether it is binary addition, how faithful it is, the longest carry survived,
-    and the proof (or how far it reaches) that the network itself adds.
+def explain(params: model.Params, activation: str, bits: int, wide: bool = True, task: Task = ADD) -> Explanation:
+    """The machine, whether it is the task's own (binary addition's), how faithful it is, and for
+    addition the longest carry survived and the proof (or how far it reaches) that the network adds.
 
     `wide=False` leaves out the agreement on 64-bit sums, the costliest figure (about 0.6 s in
     the page), so that the page can show the rest first.
     """
     from .proof import prove  # proof.py reads ADDER from here
 
-    extraction = extract(params, activation, bits)
+    extraction = extract(params, activation, bits, task=task)
     widths = (bits, encoding.MAX_BITS) if wide else (bits,)
-    agreements = tuple(agreement(extraction.machine, params, activation, width) for width in widths)
+    agreements = tuple(agreement(extraction.machine, params, activation, width, task=task) for width in widths)
+    if task is not ADD:
+        # No finite machine does multiplication: there is nothing to compare with.
+        difference = task.machine and shortest_difference(extraction.machine, task.machine)
+        return Explanation(extraction, difference, agreements, None, None, task)
     return Explanation(
         extraction,
-        shortest_difference(extraction.machine),
+        shortest_difference(extraction.machine, ADDER),
         agreements,
         evaluation.carry_chains(params, activation),
         prove(params, activation, bits),

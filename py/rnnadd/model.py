@@ -1,6 +1,6 @@
 """The network: weights, a cell, the output layer and the losses. Pure functions, no I/O.
 
-Sequences are time-major: inputs (T, B, 2), targets (T, B). The notebook's names
+Sequences are time-major: inputs (T, B, operands), targets (T, B). The notebook's names
 carry over: `w_ih`/`b_ih` are synapse_ih's weights and biases, `w_hh` is
 synapse_hh, `w_ho`/`b_ho` synapse_ho. The cell (cells/) turns inputs into
 hidden states; every cell shares the output layer:
@@ -20,14 +20,14 @@ from .activations import sigmoid
 from .cells import CELLS, sums
 from .cells.sums import product
 
-INPUT_SIZE = 2
+INPUT_SIZE = 2  # bits read a step: one of each operand, two for addition
 INITS = ("uniform", "scaled")
 
 
-def param_shapes(hidden: int, cell: str = "elman") -> dict[str, tuple[int, ...]]:
+def param_shapes(hidden: int, cell: str = "elman", inputs: int = INPUT_SIZE) -> dict[str, tuple[int, ...]]:
     gated = hidden * CELLS[cell].GATES
     return {
-        "w_ih": (INPUT_SIZE, gated),
+        "w_ih": (inputs, gated),
         "b_ih": (gated,),
         "w_hh": (hidden, gated),
         "w_ho": (hidden, 1),
@@ -44,11 +44,14 @@ class Params:
 
     names = ("w_ih", "b_ih", "w_hh", "w_ho", "b_ho")
 
-    def __init__(self, hidden: int, flat: np.ndarray | None = None, cell: str = "elman") -> None:
-        shapes = param_shapes(hidden, cell)
+    def __init__(
+        self, hidden: int, flat: np.ndarray | None = None, cell: str = "elman", inputs: int = INPUT_SIZE
+    ) -> None:
+        shapes = param_shapes(hidden, cell, inputs)
         size = sum(int(np.prod(s)) for s in shapes.values())
         self.hidden = hidden
         self.cell = cell
+        self.inputs = inputs
         self.flat = np.zeros(size) if flat is None else flat
         if self.flat.shape != (size,):
             raise ValueError(f"weights must hold {size} numbers for a {cell} cell of {hidden}, got {self.flat.size}")
@@ -65,12 +68,14 @@ class Params:
     b_ho: np.ndarray
 
 
-def init_params(rng: np.random.Generator, hidden: int, init: str, cell: str = "elman") -> Params:
+def init_params(
+    rng: np.random.Generator, hidden: int, init: str, cell: str = "elman", inputs: int = INPUT_SIZE
+) -> Params:
     """`uniform`: the notebook's U[-1, 1] weights. `scaled`: U[-s, s] with s = 1/sqrt(fan_in).
 
     Biases start as the cell asks: zero, as in the notebook, but for the LSTM's forget gate.
     """
-    params = Params(hidden, cell=cell)
+    params = Params(hidden, cell=cell, inputs=inputs)
     for name in ("w_ih", "w_hh", "w_ho"):
         weight = getattr(params, name)
         scale = 1.0 if init == "uniform" else 1.0 / np.sqrt(weight.shape[0])
@@ -83,7 +88,7 @@ def init_params(rng: np.random.Generator, hidden: int, init: str, cell: str = "e
 class Trace:
     """What the forward pass keeps for the backward pass."""
 
-    inputs: np.ndarray  # (T, B, 2)
+    inputs: np.ndarray  # (T, B, operands)
     hidden: np.ndarray  # (T + 1, B, H); hidden[0] is the initial state
     logits: np.ndarray  # (T, B)
     probs: np.ndarray  # (T, B)

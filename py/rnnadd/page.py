@@ -55,6 +55,10 @@ def describe() -> dict:
 
 
 def check_config(config: Config) -> Config:
+    if config.task != "add":
+        raise ValueError(
+            f"task must be add in the page, got {config.task!r}: other tasks train with rnnadd train --task"
+        )
     if config.bits > PAGE_MAX_BITS:
         raise ValueError(f"bits must be from {encoding.MIN_BITS} to {PAGE_MAX_BITS} in the page, got {config.bits}")
     return config

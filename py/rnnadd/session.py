@@ -20,6 +20,7 @@ from . import encoding, evaluation, model, optim, timeline
 from .activations import ACTIVATIONS
 from .cells import CELLS, label
 from .proof import Proof, prove
+from .tasks import TASKS
 
 SNAPSHOT_FORMAT = "rnnadd-session"
 SNAPSHOT_VERSION = 1
@@ -68,6 +69,7 @@ def _check_choice(field: str, value, choices: tuple[str, ...]) -> str:
 class Config:
     """Every hyperparameter. The defaults solve 8-bit addition in a few hundred steps."""
 
+    task: str = "add"
     bits: int = 8
     cell: str = "elman"
     hidden: int = 16
@@ -84,6 +86,7 @@ class Config:
 
     # (low, high) for numbers, a tuple of names for choices.
     RANGES: ClassVar[dict[str, tuple]] = {
+        "task": tuple(TASKS),
         "bits": (encoding.MIN_BITS, encoding.MAX_BITS),
         "cell": tuple(CELLS),
         "hidden": (1, 1024),
@@ -122,6 +125,13 @@ class Config:
             else:
                 checked = _check_int(name, value, *allowed)
             object.__setattr__(self, name, checked)
+        task = TASKS[self.task]
+        if self.bits < task.min_bits():
+            raise ValueError(
+                f"bits must be from {task.min_bits()} to {encoding.MAX_BITS} for {self.task}, got {self.bits}"
+            )
+        if self.until == "proven" and task.name != "add":
+            raise ValueError(f"until must be solved for {self.task}: the proof for every length is addition's only")
 
     @classmethod
     def from_dict(cls, values: dict) -> "Config":
@@ -174,7 +184,9 @@ def largest_snapshot_bytes() -> int:
     this are not sessions.
     """
     hidden = Config.RANGES["hidden"][1]
-    numbers = max(sum(math.prod(shape) for shape in model.param_shapes(hidden, cell).values()) for cell in CELLS)
+    inputs = max(task.operands for task in TASKS.values())
+    shapes = [model.param_shapes(hidden, cell, inputs) for cell in CELLS]
+    numbers = max(sum(math.prod(shape) for shape in cell_shapes.values()) for cell_shapes in shapes)
     return (3 * numbers + timeline.SAVED_FLOATS) * (24 + 2) + 4096
 
 
@@ -188,9 +200,11 @@ class Session:
         elif overrides:
             config = Config(**{**config.to_dict(), **overrides})
         self.config = config
+        self.task = TASKS[config.task]
         self.rng = np.random.default_rng(config.seed)
-        self.params = model.init_params(self.rng, config.hidden, config.init, config.cell)
-        self.grads = model.Params(config.hidden, cell=config.cell)
+        inputs = self.task.operands
+        self.params = model.init_params(self.rng, config.hidden, config.init, config.cell, inputs)
+        self.grads = model.Params(config.hidden, cell=config.cell, inputs=inputs)
         self.optimizer_state = optim.initial_state(config.optimizer, self.params.flat.size)
         self.step_count = 0
         # The weights as they were at chosen steps, to look back through (timeline.py).
@@ -229,13 +243,14 @@ class Session:
             while done < n:
                 steps = min(chunk, n - done)
                 rng_state = self.rng.bit_generator.state
-                inputs, targets = encoding.random_batches(self.rng, steps, c.batch_size, c.bits)
+                operands = self.task.random_batch_operands(self.rng, steps, c.batch_size, c.bits)
+                inputs, targets = self.task.encode(operands, c.bits)
                 for i in range(steps):
                     loss, stop = self._train_on(inputs[i], targets[i], until_solved)
                     if stop:
                         # Leave the generator just after the last step's batch: draw those again.
                         self.rng.bit_generator.state = rng_state
-                        encoding.random_batches(self.rng, i, c.batch_size, c.bits)
+                        self.task.random_batch_operands(self.rng, i, c.batch_size, c.bits)
                         if stop is not _SOLVED:
                             raise DivergenceError(self.step_count + 1, stop, losses[:done].copy())
                         n = done
@@ -347,20 +362,20 @@ class Session:
         """The weights now (step None or the current step), or as the timeline kept them at `step`."""
         if step is None or step == self.step_count:
             return self.params
-        return model.Params(self.config.hidden, self.timeline.at(step), self.config.cell)
+        return model.Params(self.config.hidden, self.timeline.at(step), self.config.cell, self.task.operands)
 
     def evaluate(
         self, bits: int | None = None, sample: int = evaluation.SOLVED_SAMPLE, seed: int = 0, at: int | None = None
     ) -> evaluation.Accuracy:
         """Accuracy at `bits` (default: the trained width); wider tests length generalisation."""
         weights = self.weights_at(at)
-        return evaluation.evaluate(weights, self.config.activation, bits or self.config.bits, sample, seed)
+        return evaluation.evaluate(weights, self.config.activation, bits or self.config.bits, sample, seed, self.task)
 
     def solved(self) -> bool:
         """Every pair right at the trained width (see evaluation.wrong_pairs); asked twice, computed once."""
         if self._solved is None or self._solved[0] != self.step_count:
             c = self.config
-            wrong = evaluation.wrong_pairs(self.params, c.activation, c.bits, first=self.counterexamples)
+            wrong = evaluation.wrong_pairs(self.params, c.activation, c.bits, self.counterexamples, task=self.task)
             self.counterexamples = tuple(dict.fromkeys(wrong + list(self.counterexamples)))[:COUNTEREXAMPLES]
             self._solved = (self.step_count, not wrong)
         return self._solved[1]
@@ -381,6 +396,8 @@ class Session:
         return Answer(a, b, bits, probs, encoding.bits_to_int(encoding.probs_to_bits(probs)))
 
     def _single(self, a: int, b: int, bits: int | None, at: int | None) -> model.Trace:
+        if self.task.name != "add":
+            raise ValueError(f"this network learnt {self.task.formula}; it is asked a + b only when it learnt that")
         width = self.config.bits if bits is None else encoding.check_bits(bits)
         encoding.check_operands(a, b, width)
         inputs, _ = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), width)

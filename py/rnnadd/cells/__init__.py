@@ -10,7 +10,7 @@ A cell module has:
     backward(params, inputs, hidden, cache, d_hidden, activation, grads)   writes w_ih, b_ih, w_hh
     children(params, states, activation, branching) -> (hidden (N*branching, H), states)
                      each of N states stepped with each of the first `branching` input symbols
-                     (symbols.SYMBOL_BITS), child i from state i // branching with symbol
+                     (symbols.symbol_bits), child i from state i // branching with symbol
                      i % branching: the step of the walk over shared prefixes (evaluation.prefix_walk);
                      symbols.children_by_forward does it for any cell
 

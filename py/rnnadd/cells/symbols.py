@@ -1,13 +1,25 @@
-"""The four inputs a time step can bring, and the step of the walk over them."""
+"""The inputs a time step can bring (its symbols), and the step of the walk over them."""
+
+from functools import cache
 
 import numpy as np
 
-# Symbol x is 2 * (bit of a) + (bit of b).
-SYMBOL_BITS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+@cache
+def symbol_bits(inputs: int) -> np.ndarray:
+    """Row x: the input bits symbol x stands for, the first operand's the highest (x = 2a + b for two)."""
+    x = np.arange(2**inputs)
+    bits = ((x[:, None] >> np.arange(inputs - 1, -1, -1)) & 1).astype(np.float64)
+    bits.flags.writeable = False
+    return bits
+
+
+SYMBOL_BITS = symbol_bits(2)
 
 
 def children_by_forward(forward, params, states: np.ndarray, activation: str, branching: int):
     """`children` for any cell, through its own forward pass: each state repeated once per symbol."""
     symbols = np.tile(np.arange(branching), len(states))
-    hidden, _, states = forward(params, SYMBOL_BITS[symbols][None], activation, np.repeat(states, branching, axis=0))
+    steps = symbol_bits(params.inputs)[symbols][None]
+    hidden, _, states = forward(params, steps, activation, np.repeat(states, branching, axis=0))
     return hidden[1], states

@@ -1,0 +1,170 @@
+"""The tasks (rnnadd.tasks): data and reference machines against plain integer arithmetic,
+every task's exact solved check, and training that reads the task's own machine back."""
+
+import io
+import itertools
+import json
+
+import numpy as np
+import pytest
+from rnnadd import cli, encoding, evaluation, machine, model
+from rnnadd.mealy import minimise, shortest_difference
+from rnnadd.session import Config, Session
+from rnnadd.tasks import TASKS
+
+FINITE = [name for name, task in TASKS.items() if task.machine is not None]
+# Python's own integers, written out apart from the package's uint64 arithmetic.
+ARITHMETIC = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "add3": lambda a, b, c: a + b + c,
+    "times3": lambda a: 3 * a,
+    "mul": lambda a, b: a * b,
+}
+# The states of each task's machine: the carry or borrow it has to remember.
+STATES = {"add": 2, "sub": 2, "add3": 3, "times3": 3}
+
+
+def bits_of(value: int, bits: int) -> list[int]:
+    return [(value >> t) & 1 for t in range(bits)]
+
+
+def machine_written(task, operands: tuple[int, ...], bits: int) -> list[int]:
+    """What the task's machine writes for one operand tuple, fed its symbols one at a time."""
+    symbols = [sum(((v >> t) & 1) << (task.operands - 1 - i) for i, v in enumerate(operands)) for t in range(bits)]
+    return task.machine.run(np.array(symbols)[:, None])[:, 0].tolist()
+
+
+@pytest.mark.parametrize("name", FINITE)
+def test_each_reference_machine_computes_its_task_on_every_operand_tuple_at_6_bits(name):
+    task = TASKS[name]
+    bits = 6
+    values = range(2 ** task.width(bits))
+    for operands in itertools.product(values, repeat=task.operands):
+        expected = bits_of(ARITHMETIC[name](*operands) % 2**bits, bits)
+        assert machine_written(task, operands, bits) == expected, operands
+    assert minimise(task.machine) == task.machine and task.machine.size == STATES[name]
+
+
+@pytest.mark.parametrize("name", FINITE)
+def test_each_reference_machine_computes_its_task_on_random_64_bit_operands(name):
+    task = TASKS[name]
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        operands = tuple(int(rng.integers(0, 2 ** task.width(64), dtype=np.uint64)) for _ in range(task.operands))
+        expected = bits_of(ARITHMETIC[name](*operands) % 2**64, 64)
+        assert machine_written(task, operands, 64) == expected, operands
+
+
+@pytest.mark.parametrize("name", list(TASKS))
+def test_encoded_batches_hold_the_operands_bits_and_the_answers(name):
+    task = TASKS[name]
+    bits = 10
+    operands = task.random_operands(np.random.default_rng(3), 50, bits)
+    inputs, targets = task.encode(operands, bits)
+    assert inputs.shape == (bits, 50, task.operands) and targets.shape == (bits, 50)
+    assert (operands < 2 ** task.width(bits)).all()
+    for i in range(50):
+        values = [int(v) for v in operands[:, i]]
+        assert encoding.bits_to_int(targets[:, i]) == ARITHMETIC[name](*values) % 2**bits
+        assert [encoding.bits_to_int(inputs[:, i, k]) for k in range(task.operands)] == values
+        assert task.answer(values, bits) == ARITHMETIC[name](*values) % 2**bits
+
+
+def test_addition_draws_the_same_stream_as_before_tasks():
+    # Old links and saved sessions name no task: they must train on the very same batches.
+    one, other = np.random.default_rng(11), np.random.default_rng(11)
+    a, b = encoding.random_pairs(one, 32, 8)
+    inputs, targets = TASKS["add"].encode(TASKS["add"].random_operands(other, 32, 8), 8)
+    expected_inputs, expected_targets = encoding.encode_pairs(a, b, 8)
+    assert np.array_equal(inputs, expected_inputs) and np.array_equal(targets, expected_targets)
+
+
+def test_a_config_without_a_task_is_addition_and_a_task_narrower_than_its_operands_is_refused():
+    assert Config.from_dict({"seed": 3}).task == "add"
+    with pytest.raises(ValueError, match="task must be one of add, sub, add3, times3, mul"):
+        Config(task="div")
+    with pytest.raises(ValueError, match="bits must be from 3 to 64 for add3, got 2"):
+        Config(task="add3", bits=2)
+    with pytest.raises(ValueError, match="until must be solved for sub"):
+        Config(task="sub", until="proven")
+
+
+# The steps each of seeds 0-4 takes to solve at 8 bits, with the task's suggested settings.
+SOLVED_AT = {
+    "sub": [53, 61, 65, 42, 47],
+    "add3": [1272, 1257, 3499, 903, 1438],
+    "times3": [55, 39, 40, 53, 39],
+}
+
+
+def network_answers(session: Session, operands: np.ndarray) -> np.ndarray:
+    inputs, _ = session.task.encode(operands, session.config.bits)
+    logits = model.forward(session.params, inputs, session.config.activation).logits
+    return encoding.bits_to_int((logits > 0).T.astype(float))
+
+
+@pytest.mark.parametrize("name", list(SOLVED_AT))
+@pytest.mark.parametrize("seed", range(5))
+def test_each_finite_task_trains_to_solved_and_the_machine_read_off_is_the_tasks_own(name, seed):
+    session = Session(Config(task=name, seed=seed, **TASKS[name].suggested))
+    while session.step_count < 5000 and not session.solved():
+        session.step(500, until_solved=True)
+    assert session.solved() and session.step_count == SOLVED_AT[name][seed]
+    task = session.task
+    # Every answer right, checked apart from the solved check, against Python's integers.
+    operands = (
+        task.all_operands(8) if task.count(8) <= 65_536 else task.random_operands(np.random.default_rng(1), 5000, 8)
+    )
+    expected = [ARITHMETIC[name](*map(int, column)) % 2**8 for column in operands.T]
+    assert network_answers(session, operands).tolist() == expected
+    read = machine.extract(session.params, session.config.activation, 8, task=task).machine
+    assert read.size == STATES[name] and shortest_difference(read, task.machine) is None
+    explained = machine.explain(session.params, session.config.activation, 8, wide=False, task=task).to_dict()
+    assert explained["equivalent"] and explained["task"] == name
+
+
+def test_the_solved_check_names_operand_tuples_the_network_really_gets_wrong():
+    session = Session(Config(task="add3", seed=0))
+    session.step(200)
+    wrong = evaluation.wrong_pairs(session.params, "tanh", 8, task=session.task)
+    assert wrong and all(len(operands) == 3 for operands in wrong)
+    answers = network_answers(session, np.array(wrong, dtype=np.uint64).T)
+    assert all(int(got) != sum(operands) for got, operands in zip(answers, wrong, strict=True))
+
+
+def test_the_command_line_trains_a_task_and_reads_its_machine(tmp_path):
+    path = tmp_path / "sub.json"
+    printed = io.StringIO()
+    assert cli.main(["train", "--task", "sub", "--seed", "3", "--save", str(path)], out=printed) == 0
+    assert "training 8-bit binary subtraction (a - b)" in printed.getvalue()
+    assert "solved after" in printed.getvalue()
+    assert json.loads(path.read_text())["config"]["task"] == "sub"
+    explained = io.StringIO()
+    assert cli.main(["explain", "--weights", str(path)], out=explained) == 0
+    assert "verdict: the machine is binary subtraction, on every input of every length" in explained.getvalue()
+
+
+def test_the_command_line_says_no_finite_machine_computes_a_product(tmp_path):
+    path = tmp_path / "mul.json"
+    assert (
+        cli.main(["train", "--task", "mul", "--bits", "6", "--steps", "300", "--save", str(path)], out=io.StringIO())
+        == 0
+    )
+    explained = io.StringIO()
+    assert cli.main(["explain", "--weights", str(path)], out=explained) == 0
+    assert "verdict: no finite machine computes a \u00d7 b" in explained.getvalue()
+
+
+def test_asking_a_sum_of_a_network_that_learnt_another_task_is_refused_with_its_task_named():
+    session = Session(Config(task="times3"))
+    with pytest.raises(ValueError, match="this network learnt 3 \u00d7 a"):
+        session.ask(3, 4)
+
+
+def test_the_page_refuses_a_task_it_does_not_show_and_names_the_field():
+    from rnnadd import page
+
+    with pytest.raises(ValueError, match="task must be add in the page, got 'sub'"):
+        page.create({"task": "sub"})
+    assert page.create({"task": "add", "seed": 1}).config()["task"] == "add"
