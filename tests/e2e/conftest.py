@@ -135,15 +135,19 @@ def open_app(page, base_url: str, hash_: str = "") -> dict:
     url = base_url + hash_
     here, there = urlparse(page.url), urlparse(url)
     # A new hash in the page already open makes a new session there, no reload: wait for that
-    # one, not the one it showed (still "ready" until the hashchange is handled).
-    rehashed = here._replace(fragment="") == there._replace(fragment="") and here.fragment != there.fragment
+    # one, not the one it showed (still "ready" until the hashchange is handled). A link's
+    # &at then trains on at once.
+    rehashed = here._replace(fragment="") == there._replace(fragment="") and there.fragment not in ("", here.fragment)
     rehashed = rehashed and page.evaluate("!!window.rnnDemo")
     if rehashed:
         page.evaluate("() => { window.hashSeen = new Promise(seen => addEventListener('hashchange', seen)); }")
     page.goto(url)
     if rehashed:
         page.evaluate("window.hashSeen.then(() => null)")
-        page.wait_for_function("window.rnnDemo.status().pending === 0", timeout=BOOT_TIMEOUT_MS)
+        page.wait_for_function("!window.rnnDemo.status().making", timeout=BOOT_TIMEOUT_MS)
+        state = status(page)
+        assert state["phase"] != "error", state.get("error")
+        return state
     state = wait_for_phase(page, "ready", "error", timeout=BOOT_TIMEOUT_MS)
     assert state["phase"] == "ready", state.get("error")
     return state

@@ -66,7 +66,7 @@ def test_two_runs_overlay_and_stay_after_a_reload_until_cleared(app, base_url, t
     with app.expect_download() as download:
         by_id(app, "runs-csv").click()
     csv = download.value.path().read_text().splitlines()
-    assert csv[0].startswith("run,bits,cell,hidden,activation")
+    assert csv[0].startswith("run,task,bits,cell,hidden,activation")
     assert len(csv) == 1 + sum(len(run["loss"]["steps"]) + len(run["exact"]["steps"]) for run in exported)
 
     open_app(app, base_url)  # a new visit: a new session, the kept runs still there

@@ -711,6 +711,7 @@ function status() {
     error: trainer.error ?? state.failure,
     loadSeconds: state.loadSeconds,
     pending: trainer.outstanding,
+    making: trainer.switching, // a session being made (Reset, Load, a new link)
     standby: trainer.standbyState(),
   };
 }
