@@ -168,3 +168,21 @@ def test_the_page_refuses_a_task_it_does_not_show_and_names_the_field():
     with pytest.raises(ValueError, match="task must be add in the page, got 'sub'"):
         page.create({"task": "sub"})
     assert page.create({"task": "add", "seed": 1}).config()["task"] == "add"
+
+
+@pytest.mark.parametrize("name", FINITE)
+def test_the_memory_a_view_shows_is_the_state_the_tasks_arithmetic_needs(name):
+    # After bit t the machine must hold what the low t + 1 bits leave for the bits above:
+    # for sums the carry ((low sum) >> (t + 1)), for a difference the borrow (low a < low b).
+    task = TASKS[name]
+    operands = task.random_operands(np.random.default_rng(5), 300, 12)
+    inputs, _ = task.encode(operands, 12)
+    held = evaluation.memory(inputs, task)
+    for t in range(12):
+        low = [int(v) % 2 ** (t + 1) for v in operands.reshape(-1)]
+        low = np.array(low).reshape(operands.shape)
+        if name == "sub":
+            expected = (low[0] < low[1]).astype(int)
+        else:
+            expected = {"add": low.sum(axis=0), "add3": low.sum(axis=0), "times3": 3 * low[0]}[name] >> (t + 1)
+        assert held[t].tolist() == expected.tolist(), t

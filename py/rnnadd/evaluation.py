@@ -216,14 +216,17 @@ def _prefix_tree(
         yield right, all_right, task.symbols ** max(width - 1 - t, 0)
 
 
-def carries(inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """The carry out of each bit position, (T, B): what the hidden state must remember."""
-    # The carry into bit t is the sum bit xor both operand bits; the carry out of
-    # bit t is the carry into bit t + 1, and nothing carries out of the top bit.
-    carry_in = (targets > 0.5) ^ (inputs[..., 0] > 0.5) ^ (inputs[..., 1] > 0.5)
-    carry_out = np.zeros_like(carry_in)
-    carry_out[:-1] = carry_in[1:]
-    return carry_out.astype(np.float64)
+def memory(inputs: np.ndarray, task: Task = ADD) -> np.ndarray:
+    """The task machine's state after each step, (T, B): what the hidden state must remember
+    (for addition the carry out of each bit: at the top bit none, the operands' top bits being 0)."""
+    states, _ = task.machine.trace(task.symbols_of(inputs))
+    return states.astype(np.float64)
+
+
+def remembered_symbols(task: Task = ADD) -> np.ndarray:
+    """The symbols after which the machine's next state depends on its state, not on the symbol
+    alone: for addition, a step whose two input bits differ passes the carry on unchanged."""
+    return np.array([len({row[x] for row in task.machine.next}) > 1 for x in range(task.symbols)])
 
 
 def carry_correlations(
@@ -233,16 +236,17 @@ def carry_correlations(
     sample: int = CORRELATION_PAIRS,
     seed: int = 0,
     remembered: bool = False,
+    task: Task = ADD,
 ) -> np.ndarray:
-    """Per hidden unit, the correlation of its activation with the carry, over a seeded sample;
-    with `remembered`, over the steps whose two input bits differ only: there the carry out is
-    the carry in, which the inputs do not tell, so a unit that follows it remembers it."""
-    inputs, targets = encoded(bits, sample, seed)
+    """Per hidden unit, the correlation of its activation with the carry (the task machine's state),
+    over a seeded sample; with `remembered`, over the steps whose symbol does not tell the next
+    state only (remembered_symbols): there a unit that follows it remembers it."""
+    inputs, _ = encoded(bits, sample, seed, task)
     states = model.forward(params, inputs, activation).hidden[1:].reshape(-1, params.hidden)
-    carry = carries(inputs, targets).reshape(-1)
+    carry = memory(inputs, task).reshape(-1)
     if remembered:
-        differ = ((inputs[..., 0] > 0.5) ^ (inputs[..., 1] > 0.5)).reshape(-1)
-        states, carry = states[differ], carry[differ]
+        kept = remembered_symbols(task)[task.symbols_of(inputs)].reshape(-1)
+        states, carry = states[kept], carry[kept]
     states = states - states.mean(axis=0)
     carry = carry - carry.mean()
     spread = np.sqrt((states * states).sum(axis=0) * (carry @ carry))

@@ -207,13 +207,13 @@ class Trainer:
         config = self.session.config
         a, b = self._operands(a_text, b_text)
         bits = max(config.bits, (a + b).bit_length())
-        inputs, targets = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), bits)
+        inputs, _ = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), bits)
         low, high = cells.CELLS[config.cell].hidden_range(config.activation)
         return {
             "a": str(a),
             "b": str(b),
             "states": self.session.hidden_states(a, b, bits, at).tolist(),
-            "carry": evaluation.carries(inputs, targets)[:, 0].tolist(),
+            "carry": evaluation.memory(inputs)[:, 0].tolist(),
             "low": low,
             "high": high,
         }

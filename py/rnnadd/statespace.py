@@ -19,9 +19,9 @@ def _states(params: model.Params, activation: str, bits: int, seed: int) -> tupl
     true carry after each state (N,)."""
     pairs = max(8, min(STATE_PAIRS, MAX_POINT_FLOATS // (bits * params.hidden)))
     a, b = encoding.random_pairs(np.random.default_rng(seed), pairs, bits)
-    inputs, targets = encoding.encode_pairs(a, b, bits)
+    inputs, _ = encoding.encode_pairs(a, b, bits)
     states = model.forward(params, inputs, activation).hidden[1:].reshape(-1, params.hidden)
-    return a, b, states, evaluation.carries(inputs, targets).reshape(-1)
+    return a, b, states, evaluation.memory(inputs).reshape(-1)
 
 
 def state_space(params: model.Params, activation: str, bits: int, seed: int, selected: tuple[int, int]) -> dict:
