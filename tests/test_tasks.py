@@ -186,3 +186,45 @@ def test_the_memory_a_view_shows_is_the_state_the_tasks_arithmetic_needs(name):
         else:
             expected = {"add": low.sum(axis=0), "add3": low.sum(axis=0), "times3": 3 * low[0]}[name] >> (t + 1)
         assert held[t].tolist() == expected.tolist(), t
+
+
+def borrow_chain(a: int, b: int, bits: int = 64) -> int:
+    """The longest run of bits through which a borrow is passed on (a bit where a = b) after the
+    bit that made it (a 0 under a 1), counted with that bit: integers only."""
+    longest = chain = borrow = 0
+    for t in range(bits):
+        x, y = (a >> t) & 1, (b >> t) & 1
+        borrow_out = int(x - y - borrow < 0)
+        chain = 0 if not borrow_out else (1 if (x, y) == (0, 1) else chain + 1)
+        borrow = borrow_out
+        longest = max(longest, chain)
+    return longest
+
+
+@pytest.mark.parametrize("name", ["sub", "add3", "times3"])
+def test_the_stress_problems_of_each_task_have_the_chains_they_are_made_with(name):
+    task = TASKS[name]
+    samples = 2
+    operands = evaluation.planted_chains(task, samples, seed=3)
+    width = task.width(64)
+    planted = np.repeat(np.arange(1, width + 1), samples)
+    measured = evaluation.longest_chains(task.encode(operands, 64)[0], task)
+    assert operands.shape == (task.operands, width * samples) and (operands < 2**width).all()
+    assert (measured >= planted).all()
+    if name == "sub":
+        assert measured.tolist() == [borrow_chain(int(a), int(b)) for a, b in operands.T]
+
+
+def test_a_solved_subtraction_is_explained_with_its_borrow_chains():
+    session = Session(Config(task="sub", seed=0))
+    session.step(500, until_solved=True)
+    found = machine.explain(session.params, "tanh", 8, task=session.task).to_dict()
+    assert found["equivalent"] and "proof" not in found
+    chains = found["chains"]
+    assert chains["sums"] == 64 * evaluation.CHAIN_SAMPLES and 1 <= chains["longest"] <= 64
+    if chains["failing"]:  # a difference it really gets wrong, with the chain named
+        a, b = int(chains["failing"]["a"]), int(chains["failing"]["b"])
+        inputs, _ = session.task.encode(np.array([[a], [b]], dtype=np.uint64), 64)
+        written = model.forward(session.params, inputs, "tanh").logits[:, 0] > 0
+        assert encoding.bits_to_int(written.astype(float)) != (a - b) % 2**64
+        assert borrow_chain(a, b) == chains["failing"]["run"]

@@ -451,11 +451,19 @@ def explanation_lines(found: dict) -> list[str]:
         return lines
     chains = found["chains"]
     failing = chains["failing"]
-    limit = f"carries through chains of up to {chains['longest']} bits in 64-bit sums ({chains['sums']} sums tested)"
+    limit = (
+        f"{task.memory} kept through chains of up to {chains['longest']} bits in 64-bit {task.answers} "
+        f"({chains['sums']} tested)"
+    )
+    if task.name == "add":  # addition's words, as they have always been
+        limit = (
+            f"carries through chains of up to {chains['longest']} bits in 64-bit sums ({chains['sums']} sums tested)"
+        )
     if failing:
-        limit += f"; first miss: {failing['a']} + {failing['b']} (a chain of {failing['run']})"
+        limit += f"; first miss: {task.spell(failing[x] for x in task.letters)} (a chain of {failing['run']})"
     lines.append(limit)
-    lines.append(proof_line(found["proof"]))
+    if "proof" in found:
+        lines.append(proof_line(found["proof"]))
     return lines
 
 

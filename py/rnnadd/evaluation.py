@@ -260,12 +260,12 @@ CHAIN_SAMPLES = 8
 
 @dataclass(frozen=True)
 class ChainLimit:
-    """How long a carry chain the network survives in 64-bit sums."""
+    """How long a carry chain the network survives in 64-bit problems."""
 
-    longest: int  # every tested sum whose longest carry chain is at most this long is right
-    failing: tuple[int, int] | None  # a wrong sum with the shortest chain among the wrong ones
-    failing_run: int | None  # that sum's longest chain
-    sums: int  # sums tested
+    longest: int  # every tested problem whose longest chain is at most this long is right
+    failing: tuple[int, ...] | None  # a wrong problem's operands, with the shortest chain among the wrong ones
+    failing_run: int | None  # that problem's longest chain
+    sums: int  # problems tested
 
 
 def chain_sums(samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -290,40 +290,73 @@ def chain_sums(samples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(a_values, dtype=np.uint64), np.array(b_values, dtype=np.uint64)
 
 
-def longest_chains(inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Per sum, its longest carry chain: a bit where both operands are 1, then the bits
-    that pass its carry on (exactly one operand 1), counted together. (T, B, 2), (T, B) -> (B,).
+def planted_chains(task: Task, samples: int, seed: int) -> np.ndarray:
+    """(operands, 63 * samples) random 64-bit problems of any finite task, each with a planted chain
+    of k = 1 to 63 steps (`samples` of each): from a random bit on, a step that sets the machine's
+    memory, then k - 1 steps that keep it only by remembering it, then, where one can, a step that
+    clears it. The symbols are drawn at random among those that do so, the rest of the bits at random."""
+    rng = np.random.default_rng(seed)
+    machine, width = task.machine, task.width(encoding.MAX_BITS)
+    remembered = remembered_symbols(task)
+    symbols = np.arange(task.symbols)
+    problems = []
+    for k in range(1, width + 1):
+        for _ in range(samples):
+            start = int(rng.integers(0, width - k + 1))
+            walk = rng.integers(0, task.symbols, size=width).tolist()
+            state = 0
+            for t in range(width):
+                if start <= t < start + k:
+                    keep = [x for x in symbols if machine.next[state][x] != 0 and (t == start) != remembered[x]]
+                    keep = keep or [x for x in symbols if machine.next[state][x] != 0]
+                    walk[t] = int(rng.choice(keep))
+                elif t == start + k:
+                    clear = [x for x in symbols if machine.next[state][x] == 0]
+                    walk[t] = int(rng.choice(clear)) if clear else walk[t]
+                state = machine.next[state][walk[t]]
+            problems.append(task.operands_of(tuple(walk)))
+    return np.array(problems, dtype=np.uint64).reshape(-1, task.operands).T
 
-    These are the steps where the input bits alone do not tell the carry, so the
-    network has to remember it: (2^k - 1) + 1 has a chain of k.
+
+def longest_chains(inputs: np.ndarray, task: Task = ADD) -> np.ndarray:
+    """Per problem, its longest chain: the steps through which the task machine's memory is kept
+    only by remembering it, counted with the step that set it. (T, B, operands) -> (B,).
+
+    For addition: a bit where both operands are 1, then the bits that pass its carry on (exactly
+    one operand 1): there the input bits alone do not tell the carry, so the network has to
+    remember it; (2^k - 1) + 1 has a chain of k.
     """
-    a, b = inputs[..., 0] > 0.5, inputs[..., 1] > 0.5
-    carry_in = (targets > 0.5) ^ a ^ b
-    chain = np.zeros(targets.shape[1], dtype=np.int64)
+    symbols = task.symbols_of(inputs)
+    states, _ = task.machine.trace(symbols)
+    kept = remembered_symbols(task)[symbols]
+    chain = np.zeros(symbols.shape[1], dtype=np.int64)
     longest = chain.copy()
-    for t in range(targets.shape[0]):
-        chain = np.where(a[t] & b[t], 1, (chain + 1) * ((a[t] ^ b[t]) & carry_in[t]))
+    for t in range(symbols.shape[0]):
+        chain = np.where(states[t] == 0, 0, np.where(kept[t], chain + 1, 1))
         np.maximum(longest, chain, out=longest)
     return longest
 
 
-@lru_cache(maxsize=4)
-def _chain_problems(samples: int, seed: int) -> tuple[np.ndarray, ...]:
-    """The stress test's sums, encoded, with their chain lengths: made once, reused."""
-    a, b = chain_sums(samples, seed)
-    inputs, targets = encoding.encode_pairs(a, b, encoding.MAX_BITS)
-    problems = (a, b, inputs, targets, longest_chains(inputs, targets))
+@lru_cache(maxsize=8)
+def _chain_problems(samples: int, seed: int, task: Task = ADD) -> tuple[np.ndarray, ...]:
+    """The stress test's problems, operands (operands, N) and encoded, with their chain lengths:
+    made once, reused. Addition's are its own sums: (2^k - 1) + 1, and planted chains."""
+    operands = np.stack(chain_sums(samples, seed)) if task is ADD else planted_chains(task, max(samples, 1), seed)
+    inputs, targets = task.encode(operands, encoding.MAX_BITS)
+    problems = (operands, inputs, targets, longest_chains(inputs, task))
     for array in problems:
         array.flags.writeable = False
     return problems
 
 
-def carry_chains(params: model.Params, activation: str, seed: int = 0) -> ChainLimit:
-    """The longest carry chain up to 63 bits through which every tested 64-bit sum is right."""
-    a, b, inputs, targets, runs = _chain_problems(CHAIN_SAMPLES if params.hidden <= 64 else 0, seed)
+def carry_chains(params: model.Params, activation: str, seed: int = 0, task: Task = ADD) -> ChainLimit:
+    """The longest carry chain up to 63 bits through which every tested 64-bit problem is right."""
+    operands, inputs, targets, runs = _chain_problems(CHAIN_SAMPLES if params.hidden <= 64 else 0, seed, task)
     logits = model.forward(params, inputs, activation).logits
     wrong = np.flatnonzero(((logits > 0) != (targets > 0.5)).any(axis=0))
     if not wrong.size:
-        return ChainLimit(int(runs.max()), None, None, len(a))
+        return ChainLimit(int(runs.max()), None, None, operands.shape[1])
     first = int(wrong[np.argmin(runs[wrong])])
-    return ChainLimit(int(runs[first]) - 1, (int(a[first]), int(b[first])), int(runs[first]), len(a))
+    return ChainLimit(
+        int(runs[first]) - 1, tuple(int(v) for v in operands[:, first]), int(runs[first]), operands.shape[1]
+    )

@@ -199,7 +199,7 @@ class Explanation:
     extraction: Extraction
     difference: tuple[int, ...] | None  # the shortest input on which it is not the task's machine
     agreements: tuple[Agreement, ...]  # at the training width, and (unless left to later) on 64-bit sums
-    chains: "evaluation.ChainLimit | None"  # addition's only, as yet
+    chains: "evaluation.ChainLimit | None"  # for a task with a machine
     proof: "Proof | None"  # whether the network itself follows binary addition on every input (proof.py)
     task: Task = ADD
 
@@ -223,17 +223,17 @@ class Explanation:
             "counterexample": counterexample,
             "agreement": [agreement.to_dict() for agreement in self.agreements],
         }
-        if self.chains is None:
-            return explained
-        failing = self.chains.failing
-        return explained | {
-            "chains": {
+        if self.chains is not None:
+            failing = self.chains.failing
+            named = failing and dict(zip(self.task.letters, map(str, failing), strict=True))
+            explained["chains"] = {
                 "longest": self.chains.longest,
-                "failing": failing and {"a": str(failing[0]), "b": str(failing[1]), "run": self.chains.failing_run},
+                "failing": named and {**named, "run": self.chains.failing_run},
                 "sums": self.chains.sums,
-            },
-            "proof": self.proof.to_dict(),
-        }
+            }
+        if self.proof is not None:
+            explained["proof"] = self.proof.to_dict()
+        return explained
 
 
 def explain(params: model.Params, activation: str, bits: int, wide: bool = True, task: Task = ADD) -> Explanation:
@@ -248,10 +248,13 @@ def explain(params: model.Params, activation: str, bits: int, wide: bool = True,
     extraction = extract(params, activation, bits, task=task)
     widths = (bits, encoding.MAX_BITS) if wide else (bits,)
     agreements = tuple(agreement(extraction.machine, params, activation, width, task=task) for width in widths)
+    if task.machine is None:  # no finite machine does multiplication: nothing to compare with
+        return Explanation(extraction, None, agreements, None, None, task)
     if task is not ADD:
-        # No finite machine does multiplication: there is nothing to compare with.
-        difference = task.machine and shortest_difference(extraction.machine, task.machine)
-        return Explanation(extraction, difference, agreements, None, None, task)
+        difference = shortest_difference(extraction.machine, task.machine)
+        return Explanation(
+            extraction, difference, agreements, evaluation.carry_chains(params, activation, task=task), None, task
+        )
     return Explanation(
         extraction,
         shortest_difference(extraction.machine, ADDER),

@@ -67,17 +67,27 @@ def test_scrubbing_back_shows_every_view_as_the_network_was_then(app):
     assert status(app)["step"] == solved  # looking back trained nothing
 
 
+LOOK_EVERY_FRAME_JS = """() => {
+  window.seenAt = [];
+  const look = () => {
+    if (window.rnnDemo.timeline().playing) window.seenAt.push(window.rnnDemo.timeline().at);
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+}"""
+
+
 def test_play_replays_the_run_to_solved(app):
     """Play walks forward through the kept steps from the run's start and stops at solved.
     How long it takes (about 3 s) is bench/pacing.py's figure: a busy machine moves it."""
     solved = solve(app)
     kept = app.evaluate("window.rnnDemo.timeline().kept")
+    # Every frame's position, recorded in the page: polling from here misses frames on a busy machine.
+    app.evaluate(LOOK_EVERY_FRAME_JS)
     by_id(app, "play-button").click()
     app.wait_for_function("window.rnnDemo.timeline().playing")
-    seen = []
-    while app.evaluate("window.rnnDemo.timeline().playing"):
-        seen.append(app.evaluate("window.rnnDemo.timeline().at"))
-        app.wait_for_timeout(50)
+    app.wait_for_function("!window.rnnDemo.timeline().playing", timeout=60_000)
+    seen = app.evaluate("window.seenAt.filter((at) => at !== null)")
     assert app.evaluate("window.rnnDemo.timeline().at") == solved
     assert seen == sorted(seen) and set(seen) <= set(kept)  # forward only, through kept steps
     assert min(seen) < 5 and len(set(seen)) > 2  # it walked through the run from its start
