@@ -145,6 +145,6 @@ def test_an_untrained_network_is_not_addition_and_gets_the_counterexample_wrong(
     found = machine.explain(session.params, session.config.activation, session.config.bits)
     assert found.difference is not None
     a, b = machine.operands_of(found.difference)
-    answer = session.ask(a, b, max(session.config.bits, len(found.difference)))
+    answer = session.ask(a, b, bits=max(session.config.bits, len(found.difference)))
     last = len(found.difference) - 1
     assert (answer.answer >> last) & 1 != ((a + b) >> last) & 1

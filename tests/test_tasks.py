@@ -156,10 +156,19 @@ def test_the_command_line_says_no_finite_machine_computes_a_product(tmp_path):
     assert "verdict: no finite machine computes a \u00d7 b" in explained.getvalue()
 
 
-def test_asking_a_sum_of_a_network_that_learnt_another_task_is_refused_with_its_task_named():
-    session = Session(Config(task="times3"))
-    with pytest.raises(ValueError, match="this network learnt 3 \u00d7 a"):
-        session.ask(3, 4)
+@pytest.mark.parametrize("name", list(TASKS))
+def test_asking_a_network_answers_its_task_at_the_width_the_answer_needs(name):
+    session = Session(Config(task=name))
+    operands = (1000, 999, 7)[: TASKS[name].operands]
+    answer = session.ask(*operands)
+    truth = ARITHMETIC[name](*operands)
+    assert answer.operands == operands and answer.truth == truth % 2**answer.bits
+    assert answer.bits == max(8, max(truth, 0).bit_length(), *(v.bit_length() for v in operands))
+    assert answer.right == (answer.answer == answer.truth) and answer.probs.shape == (answer.bits,)
+    with pytest.raises(ValueError, match=rf"takes {TASKS[name].operands} number\(s\), got 4"):
+        session.ask(1, 2, 3, 4)
+    with pytest.raises(ValueError, match=r"must be below 2\^8 = 256 for bits=8, got"):
+        session.ask(*[300] * TASKS[name].operands, bits=8)
 
 
 def test_the_page_refuses_a_task_it_does_not_show_and_names_the_field():

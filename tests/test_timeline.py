@@ -51,7 +51,9 @@ def test_a_kept_step_is_the_session_as_it_was_then():
             then.step(step)
         np.testing.assert_array_equal(session.weights_at(step).flat, then.params.flat)
         for a, b, bits in ((50, 3, 8), (2**40 + 7, 99, 64)):
-            np.testing.assert_array_equal(session.probabilities(a, b, bits, at=step), then.probabilities(a, b, bits))
+            np.testing.assert_array_equal(
+                session.probabilities(a, b, bits=bits, at=step), then.probabilities(a, b, bits=bits)
+            )
         # The losses it had from there: the same next step from the kept weights as from the real ones.
         restored = Session(Config(seed=3))
         if step:

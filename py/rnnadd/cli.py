@@ -390,8 +390,8 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
     a, b = encoding.parse_operand("a", args.a), encoding.parse_operand("b", args.b)
     session = load_session(args.weights)
     at = None if args.at_step is None else _kept_step(session, args.at_step)
-    answer = session.ask(a, b, None if args.bits is None else encoding.check_bits(args.bits), at=at)
-    truth = a + b
+    answer = session.ask(a, b, bits=None if args.bits is None else encoding.check_bits(args.bits), at=at)
+    truth = answer.truth
     bit_text = "".join(str(int(p > 0.5)) for p in answer.probs[::-1])
     when = "" if at is None else f", as the network was at step {at} of {session.step_count}"
     out.write(f"{a} + {b}{when}\n")

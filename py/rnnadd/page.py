@@ -212,7 +212,7 @@ class Trainer:
         return {
             "a": str(a),
             "b": str(b),
-            "states": self.session.hidden_states(a, b, bits, at).tolist(),
+            "states": self.session.hidden_states(a, b, bits=bits, at=at).tolist(),
             "carry": evaluation.memory(inputs)[:, 0].tolist(),
             "low": low,
             "high": high,
@@ -275,12 +275,11 @@ class Trainer:
         """The network's answer for a + b. Operands come as decimal strings: JS numbers stop at 2^53."""
         answer = self.session.ask(*self._operands(a_text, b_text), at=at)
         return {
-            "a": str(answer.a),
-            "b": str(answer.b),
+            **dict(zip(self.session.task.letters, map(str, answer.operands), strict=True)),
             "bits": answer.bits,
             "probs": answer.probs.tolist(),
             "answer": str(answer.answer),
-            "truth": str(answer.a + answer.b),
+            "truth": str(answer.truth),
             "right": answer.right,
         }
 

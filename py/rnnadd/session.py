@@ -153,15 +153,15 @@ class Config:
 
 @dataclass(frozen=True)
 class Answer:
-    a: int
-    b: int
+    operands: tuple[int, ...]
     bits: int
-    probs: np.ndarray  # the probability of a 1 for each bit of the sum, least significant first
-    answer: int
+    probs: np.ndarray  # the probability of a 1 for each bit of the answer, least significant first
+    answer: int  # the network's
+    truth: int  # the task's, kept to `bits` bits
 
     @property
     def right(self) -> bool:
-        return self.answer == self.a + self.b
+        return self.answer == self.truth
 
 
 class DivergenceError(FloatingPointError):
@@ -386,30 +386,30 @@ class Session:
             self._proof = (self.step_count, prove(self.params, self.config.activation, self.config.bits))
         return self._proof[1]
 
-    def ask(self, a: int, b: int, bits: int | None = None, at: int | None = None) -> "Answer":
-        """The network's answer for a + b, at `bits` (default: the trained width, or as wide as the
-        sum needs), with the weights of step `at` (default: now)."""
+    def ask(self, *operands: int, bits: int | None = None, at: int | None = None) -> "Answer":
+        """The network's answer for its task on these operands (a + b for addition), at `bits`
+        (default: the trained width, or as wide as the answer needs), with the weights of step
+        `at` (default: now)."""
         if bits is None:
-            encoding.check_operands(a, b, encoding.MAX_BITS)
-            bits = max(self.config.bits, (a + b).bit_length())
-        probs = self.probabilities(a, b, bits, at)
-        return Answer(a, b, bits, probs, encoding.bits_to_int(encoding.probs_to_bits(probs)))
+            self.task.check(operands, encoding.MAX_BITS)
+            bits = max(self.config.bits, self.task.needed_bits(operands))
+        probs = self.probabilities(*operands, bits=bits, at=at)
+        answer = encoding.bits_to_int(encoding.probs_to_bits(probs))
+        return Answer(tuple(int(v) for v in operands), bits, probs, answer, self.task.answer(operands, bits))
 
-    def _single(self, a: int, b: int, bits: int | None, at: int | None) -> model.Trace:
-        if self.task.name != "add":
-            raise ValueError(f"this network learnt {self.task.formula}; it is asked a + b only when it learnt that")
+    def _single(self, operands: tuple[int, ...], bits: int | None, at: int | None) -> model.Trace:
         width = self.config.bits if bits is None else encoding.check_bits(bits)
-        encoding.check_operands(a, b, width)
-        inputs, _ = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), width)
+        self.task.check(operands, width)
+        inputs, _ = self.task.encode(np.array(operands, dtype=np.uint64)[:, None], width)
         return model.forward(self.weights_at(at), inputs, self.config.activation)
 
-    def probabilities(self, a: int, b: int, bits: int | None = None, at: int | None = None) -> np.ndarray:
-        """The network's probability for each bit of a + b, least significant first."""
-        return self._single(a, b, bits, at).probs[:, 0]
+    def probabilities(self, *operands: int, bits: int | None = None, at: int | None = None) -> np.ndarray:
+        """The network's probability for each bit of the answer (a + b), least significant first."""
+        return self._single(operands, bits, at).probs[:, 0]
 
-    def hidden_states(self, a: int, b: int, bits: int | None = None, at: int | None = None) -> np.ndarray:
-        """Hidden activations (T, H) while the network adds a and b."""
-        return self._single(a, b, bits, at).hidden[1:, 0, :]
+    def hidden_states(self, *operands: int, bits: int | None = None, at: int | None = None) -> np.ndarray:
+        """Hidden activations (T, H) while the network works on these operands."""
+        return self._single(operands, bits, at).hidden[1:, 0, :]
 
     # -- snapshots --------------------------------------------------------
 

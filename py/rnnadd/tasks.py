@@ -95,12 +95,31 @@ class Task:
         targets = np.swapaxes(all_bits[..., self.operands, :, :], -1, -2)
         return np.ascontiguousarray(inputs), np.ascontiguousarray(targets)
 
-    def answer(self, operands: list[int], bits: int) -> int:
+    def answer(self, operands, bits: int) -> int:
         """The answer, in exact integer arithmetic, kept to `bits` bits."""
-        values = [int(v) for v in operands]
-        as_arrays = [np.array([v], dtype=np.uint64) for v in values]
-        with np.errstate(over="ignore"):
-            return int(self.compute(*as_arrays)[0]) % 2**bits
+        return self._exact(operands) % 2**bits
+
+    def check(self, operands, bits: int) -> None:
+        """Whole, non-negative operands, as many as the task reads, whose answer fits `bits` bits."""
+        if len(operands) != self.operands:
+            raise ValueError(f"{self.formula} takes {self.operands} number(s), got {len(operands)}")
+        for name, value in zip(self.letters, operands, strict=True):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise ValueError(f"{name} must be a whole number, got {value!r}")
+            if value < 0:
+                raise ValueError(f"{name} must be 0 or more, got {value}")
+        exact = self._exact(operands)
+        for name, value in [(self.formula, exact), *zip(self.letters, map(int, operands), strict=True)]:
+            if value >= 2**bits:
+                raise ValueError(f"{name} must be below 2^{bits} = {2**bits} for bits={bits}, got {value}")
+
+    def needed_bits(self, operands) -> int:
+        """The width the answer and the operands need (a difference below 0 needs its operands')."""
+        return max(max(self._exact(operands), 0).bit_length(), *(int(v).bit_length() for v in operands))
+
+    def _exact(self, operands) -> int:
+        """The answer in Python's integers, unbounded: a difference may be below 0."""
+        return int(self.compute(*(int(v) for v in operands)))
 
     def symbols_of(self, inputs: np.ndarray) -> np.ndarray:
         """Encoded inputs (T, B, operands) -> symbols (T, B)."""
