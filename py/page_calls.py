@@ -16,11 +16,12 @@ SMALL = {"bits": 6, "hidden": 8, "batch_size": 16}
 
 def views(trainer: page.Trainer, at: int | None = None, wide: bool = False) -> None:
     trainer.panel(at)
-    trainer.hidden_view("5", "5", at)
+    operands = ["12345678901", "5", "7"][: len(trainer.task.letters)]
+    trainer.hidden_view(operands, at)
     trainer.carry_units(at)
-    trainer.state_space("5", "5", at)
+    trainer.state_space(operands, at)
     trainer.explain(at)
-    trainer.ask("12345678901", "5", at)
+    trainer.ask(operands, at)
     if wide:  # the costly ones, once
         trainer.generalisation(at)
         trainer.explain_wide(at)
@@ -49,6 +50,11 @@ def run() -> None:
         other = page.create({**SMALL, "cell": cell, "activation": "relu"})
         other.train(3)
         views(other)
+    for task in ("sub", "add3", "times3", "mul"):
+        other = page.create({**SMALL, "task": task})
+        other.train(3)
+        views(other, wide=True)
+        other.milestones()
     proving = page.create({"hidden_noise": 0.3, "until": "proven", "seed": 0})
     for _ in range(6):
         proving.train(50, True)
@@ -63,7 +69,7 @@ def run() -> None:
         expect_failure(page.load_file, path)
     expect_failure(page.load, "{")
     expect_failure(page.create, {"bits": 99})
-    expect_failure(trainer.ask, "x", "1")
+    expect_failure(trainer.ask, ["x", "1"])
     diverging = {"hidden": 64, "activation": "relu", "optimizer": "sgd", "learning_rate": 10, "init": "uniform"}
     assert page.create(diverging).train(20)["error"]
     for fixes in ([], ["output_gradient", "derivatives", "biases"]):

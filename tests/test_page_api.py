@@ -34,7 +34,7 @@ def test_train_reports_losses_and_batch_accuracy_and_views_read_the_weights():
     panel = trainer.panel()
     assert panel["step"] == 7 and trainer.panel(at=3)["step"] == 3
     assert [(row["a"], row["b"]) for row in panel["rows"][:4]] == [("5", "5"), ("10", "2"), ("50", "3"), ("4", "9")]
-    view = trainer.hidden_view("5", "5")
+    view = trainer.hidden_view(["5", "5"])
     assert (view["a"], view["b"]) == ("5", "5")
     assert np.array(view["states"]).shape == (8, 16) and (view["low"], view["high"]) == (-1.0, 1.0)
     assert view["carry"] == [1.0, 0, 1.0, 0, 0, 0, 0, 0]  # 5 + 5: carries out of bits 0 and 2
@@ -63,7 +63,7 @@ def test_training_until_solved_stops_at_the_first_step_with_every_pair_right(cel
 
 def test_selecting_a_wide_problem_widens_the_hidden_view():
     trainer = page.create({})
-    assert len(trainer.hidden_view("12345678901", "5")["states"]) == 34
+    assert len(trainer.hidden_view(["12345678901", "5"])["states"]) == 34
 
 
 def test_saved_session_loads_back_and_continues_identically():

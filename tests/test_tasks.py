@@ -171,12 +171,18 @@ def test_asking_a_network_answers_its_task_at_the_width_the_answer_needs(name):
         session.ask(*[300] * TASKS[name].operands, bits=8)
 
 
-def test_the_page_refuses_a_task_it_does_not_show_and_names_the_field():
+def test_the_page_describes_every_task_and_makes_sessions_of_each():
     from rnnadd import page
 
-    with pytest.raises(ValueError, match="task must be add in the page, got 'sub'"):
-        page.create({"task": "sub"})
-    assert page.create({"task": "add", "seed": 1}).config()["task"] == "add"
+    described = page.describe()["tasks"]
+    assert list(described) == list(TASKS)
+    assert described["add3"]["symbols"][:3] == ["000", "001", "010"] and described["add3"]["letters"] == ["a", "b", "c"]
+    assert described["add3"]["suggested"] == TASKS["add3"].suggested and not described["mul"]["finite"]
+    for name in TASKS:
+        trainer = page.create({"task": name, "seed": 1})
+        assert trainer.config()["task"] == name and len(trainer.panel()["rows"][0]["operands"]) == TASKS[name].operands
+    with pytest.raises(ValueError, match="bits must be from 3 to 64 for add3, got 2"):
+        page.create({"task": "add3", "bits": 2})
 
 
 @pytest.mark.parametrize("name", FINITE)
@@ -237,3 +243,12 @@ def test_a_solved_subtraction_is_explained_with_its_borrow_chains():
         written = model.forward(session.params, inputs, "tanh").logits[:, 0] > 0
         assert encoding.bits_to_int(written.astype(float)) != (a - b) % 2**64
         assert borrow_chain(a, b) == chains["failing"]["run"]
+
+
+def test_a_run_of_another_task_has_no_milestones_left_to_test():
+    from rnnadd import page
+
+    trainer = page.create({"task": "sub", "seed": 0})
+    trainer.train(30)
+    found = trainer.milestones(20.0)
+    assert found == {"reached": [], "tested": 30, "pending": False}

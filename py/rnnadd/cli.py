@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--load", type=Path, help="resume the session saved in this JSON file")
     train.add_argument("--log", type=Path, help="write the run's record (curves, steps to solve) to this JSON file")
 
-    add = commands.add_parser("add", help="ask a trained network for a + b")
+    add = commands.add_parser("add", help="ask a trained network for a + b (or a - b, ..., for the task it learnt)")
     add.add_argument("a", help=f"0 to {encoding.MAX_OPERAND}")
     add.add_argument("b", help=f"0 to {encoding.MAX_OPERAND}")
     add.add_argument("--weights", type=Path, required=True, help="a JSON file written by train --save")
@@ -394,7 +394,7 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
     truth = answer.truth
     bit_text = "".join(str(int(p > 0.5)) for p in answer.probs[::-1])
     when = "" if at is None else f", as the network was at step {at} of {session.step_count}"
-    out.write(f"{a} + {b}{when}\n")
+    out.write(f"{session.task.spell(answer.operands)}{when}\n")
     out.write(f"network: {bit_text} = {answer.answer}\n")
     out.write(f"true:    {truth:0{answer.bits}b} = {truth}  {'right' if answer.right else 'WRONG'}\n")
     out.write(f"probabilities, most significant bit first: {' '.join(f'{p:.2f}' for p in answer.probs[::-1])}\n")

@@ -210,7 +210,11 @@ class Explanation:
         if self.difference is not None:
             operands = self.task.operands_of(self.difference)
             counterexample = dict(zip(self.task.letters, map(str, operands), strict=True))
-            counterexample |= {"steps": len(self.difference), "symbols": list(self.difference)}
+            counterexample |= {
+                "text": self.task.spell(operands),
+                "steps": len(self.difference),
+                "symbols": list(self.difference),
+            }
         explained = {
             "task": self.task.name,
             "states": machine.size,
@@ -228,7 +232,7 @@ class Explanation:
             named = failing and dict(zip(self.task.letters, map(str, failing), strict=True))
             explained["chains"] = {
                 "longest": self.chains.longest,
-                "failing": named and {**named, "run": self.chains.failing_run},
+                "failing": named and {**named, "text": self.task.spell(failing), "run": self.chains.failing_run},
                 "sums": self.chains.sums,
             }
         if self.proof is not None:

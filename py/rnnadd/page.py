@@ -15,6 +15,7 @@ import numpy as np
 
 from . import cells, encoding, evaluation, machine, milestones, model, notebook, statespace, timeline
 from .session import Config, DivergenceError, Session, largest_snapshot_bytes
+from .tasks import ADD, TASKS, Task
 
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
 NOTEBOOK_PROBLEMS = [(5, 5), (10, 2), (50, 3), (4, 9)]
@@ -51,24 +52,39 @@ def describe() -> dict:
         "fields": fields(),
         "largestSessionBytes": largest_snapshot_bytes(),
         "milestones": milestones.definitions(),
+        "tasks": tasks(),
+    }
+
+
+def tasks() -> dict:
+    """Each task as the page shows it: {name: {title, formula, letters, ...}}."""
+    return {
+        task.name: {
+            "title": task.title,
+            "formula": task.formula,
+            "letters": list(task.letters),
+            "memory": task.memory,
+            "answers": task.answers,
+            "finite": task.machine is not None,
+            "minBits": task.min_bits(),
+            "suggested": task.suggested,
+            "symbols": ["".join(str(int(bit)) for bit in row) for row in cells.symbols.symbol_bits(task.operands)],
+        }
+        for task in TASKS.values()
     }
 
 
 def check_config(config: Config) -> Config:
-    if config.task != "add":
-        raise ValueError(
-            f"task must be add in the page, got {config.task!r}: other tasks train with rnnadd train --task"
-        )
     if config.bits > PAGE_MAX_BITS:
         raise ValueError(f"bits must be from {encoding.MIN_BITS} to {PAGE_MAX_BITS} in the page, got {config.bits}")
     return config
 
 
-def problems_for(bits: int, seed: int) -> list[tuple[int, int]]:
-    """The notebook's problems that fit the width, then a few seeded random ones."""
-    fitting = [(a, b) for a, b in NOTEBOOK_PROBLEMS if a + b < 2 ** (bits - 1)]
-    a, b = encoding.random_pairs(np.random.default_rng(seed), RANDOM_PROBLEMS, bits)
-    return fitting + list(zip(a.tolist(), b.tolist(), strict=True))
+def problems_for(bits: int, seed: int, task: Task = ADD) -> list[tuple[int, ...]]:
+    """The notebook's problems that fit the width (addition's), then a few seeded random ones."""
+    fitting = [(a, b) for a, b in NOTEBOOK_PROBLEMS if a + b < 2 ** (bits - 1)] if task is ADD else []
+    operands = task.random_operands(np.random.default_rng(seed), RANDOM_PROBLEMS, bits)
+    return fitting + [tuple(column) for column in operands.T.tolist()]
 
 
 def create(config: dict) -> "Trainer":
@@ -99,11 +115,12 @@ class Trainer:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.problems = problems_for(session.config.bits, session.config.seed)
+        self.task = session.task
+        self.problems = problems_for(session.config.bits, session.config.seed, self.task)
         self.scratch: Session | None = None  # for warm_up only
         self.explained: tuple[int, machine.Machine] | None = None  # the step and the machine explain read
         c = session.config
-        self.found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between)
+        self.found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between, c.task)
 
     def warm_up(self, steps: int, max_work: float = float("inf")) -> dict:
         """Train a scratch session of the same configuration, never this one, unless a step
@@ -193,27 +210,37 @@ class Trainer:
         """Target bits and output probabilities for the panel's problems, in one forward pass,
         with the step whose weights wrote them."""
         config = self.session.config
-        a, b = (np.array(column, dtype=np.uint64) for column in zip(*self.problems, strict=True))
-        inputs, targets = encoding.encode_pairs(a, b, config.bits)
+        operands = np.array(self.problems, dtype=np.uint64).T
+        inputs, targets = self.task.encode(operands, config.bits)
         probs = model.forward(self.session.weights_at(at), inputs, config.activation).probs
         rows = [
-            {"a": str(a[i]), "b": str(b[i]), "target": targets[:, i].tolist(), "probs": probs[:, i].tolist()}
-            for i in range(len(self.problems))
+            {
+                **self._named(problem),
+                "truth": str(self.task.answer(problem, config.bits)),
+                "target": targets[:, i].tolist(),
+                "probs": probs[:, i].tolist(),
+            }
+            for i, problem in enumerate(self.problems)
         ]
         return {"step": self._step(at), "rows": rows}
 
-    def hidden_view(self, a_text: str, b_text: str, at: int | None = None) -> dict:
-        """Every hidden unit over the time steps of a + b, beside its carries."""
+    def _named(self, operands: tuple[int, ...]) -> dict:
+        """The operands by letter and as a list, as decimal strings (JS numbers stop at 2^53), and written out."""
+        texts = [str(v) for v in operands]
+        return {**dict(zip(self.task.letters, texts, strict=True)), "operands": texts, "text": self.task.spell(texts)}
+
+    def hidden_view(self, texts: list[str], at: int | None = None) -> dict:
+        """Every hidden unit over the time steps of one problem (a + b), beside the carry it must
+        keep (the task machine's memory; none where the task has no machine)."""
         config = self.session.config
-        a, b = self._operands(a_text, b_text)
-        bits = max(config.bits, (a + b).bit_length())
-        inputs, _ = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), bits)
+        operands = self._selected(texts)
+        bits = max(config.bits, self.task.needed_bits(operands))
+        inputs, _ = self.task.encode(np.array(operands, dtype=np.uint64)[:, None], bits)
         low, high = cells.CELLS[config.cell].hidden_range(config.activation)
         return {
-            "a": str(a),
-            "b": str(b),
-            "states": self.session.hidden_states(a, b, bits=bits, at=at).tolist(),
-            "carry": evaluation.memory(inputs)[:, 0].tolist(),
+            **self._named(operands),
+            "states": self.session.hidden_states(*operands, bits=bits, at=at).tolist(),
+            "carry": evaluation.memory(inputs, self.task)[:, 0].tolist() if self.task.machine else None,
             "low": low,
             "high": high,
         }
@@ -223,7 +250,11 @@ class Trainer:
         config = self.session.config
         pairs = evaluation.sample_size(evaluation.CORRELATION_PAIRS, config.hidden)
         weights = self.session.weights_at(at)
-        correlations = evaluation.carry_correlations(weights, config.activation, config.bits, pairs, SAMPLE_SEED)
+        if self.task.machine is None:
+            return {"correlations": [0.0] * config.hidden, "carryUnits": []}
+        correlations = evaluation.carry_correlations(
+            weights, config.activation, config.bits, pairs, SAMPLE_SEED, task=self.task
+        )
         strongest = np.abs(correlations).max()
         marked = [int(u) for u in np.argsort(-np.abs(correlations))[:3] if abs(correlations[u]) >= 0.9 * strongest]
         return {"correlations": correlations.tolist(), "carryUnits": marked if strongest > 0 else []}
@@ -237,19 +268,20 @@ class Trainer:
             rows.append({"bits": bits, "exact": accuracy.exact_match, "pairs": accuracy.pairs})
         return rows
 
-    def state_space(self, a_text: str, b_text: str, at: int | None = None) -> dict:
+    def state_space(self, texts: list[str], at: int | None = None) -> dict:
         """Seeded problems' hidden states on their first two principal components, with the carry,
-        and the path of a + b through them."""
+        and the path of one problem (a + b) through them."""
         c = self.session.config
-        selected = self._operands(a_text, b_text)
-        return statespace.state_space(self.session.weights_at(at), c.activation, c.bits, SAMPLE_SEED, selected)
+        selected = self._selected(texts)
+        weights = self.session.weights_at(at)
+        return statespace.state_space(weights, c.activation, c.bits, SAMPLE_SEED, selected, self.task)
 
     def explain(self, at: int | None = None) -> dict:
         """The machine the weights became, whether it is binary addition, how faithful it is at
         the training width, and the longest carry chain they survive (rnnadd.machine;
         `rnnadd explain` prints the same, with the 64-bit agreement that `explain_wide` adds)."""
         c = self.session.config
-        found = machine.explain(self.session.weights_at(at), c.activation, c.bits, wide=False)
+        found = machine.explain(self.session.weights_at(at), c.activation, c.bits, wide=False, task=self.task)
         self.explained = (self._step(at), found.extraction.machine)
         return {**found.to_dict(), "step": self._step(at)}
 
@@ -259,23 +291,34 @@ class Trainer:
         weights = self.session.weights_at(at)
         step, read = self.explained or (None, None)
         if step != self._step(at):
-            read = machine.extract(weights, c.activation, c.bits).machine
-        return machine.agreement(read, weights, c.activation, encoding.MAX_BITS).to_dict()
+            read = machine.extract(weights, c.activation, c.bits, task=self.task).machine
+        return machine.agreement(read, weights, c.activation, encoding.MAX_BITS, task=self.task).to_dict()
 
     def _step(self, at: int | None) -> int:
         return self.session.step_count if at is None else at
 
-    @staticmethod
-    def _operands(a_text: str, b_text: str) -> tuple[int, int]:
-        a, b = encoding.parse_operand("a", a_text), encoding.parse_operand("b", b_text)
-        encoding.check_operands(a, b, encoding.MAX_BITS)
-        return a, b
+    def _operands(self, texts: list[str]) -> tuple[int, ...]:
+        """Operands typed by a person (decimal strings, one per letter of the task), checked."""
+        texts = list(texts)
+        if len(texts) != len(self.task.letters):
+            raise ValueError(f"{self.task.formula} takes {len(self.task.letters)} number(s), got {len(texts)}")
+        operands = tuple(encoding.parse_operand(x, text) for x, text in zip(self.task.letters, texts, strict=True))
+        self.task.check(operands, encoding.MAX_BITS)
+        return operands
 
-    def ask(self, a_text: str, b_text: str, at: int | None = None) -> dict:
-        """The network's answer for a + b. Operands come as decimal strings: JS numbers stop at 2^53."""
-        answer = self.session.ask(*self._operands(a_text, b_text), at=at)
+    def _selected(self, texts: list[str]) -> tuple[int, ...]:
+        """The problem the views follow: the one picked, or the panel's first where the picked one
+        is not this task's (a session of another task was just made); the views say which."""
+        if len(texts) != len(self.task.letters):
+            return self.problems[0]
+        return self._operands(texts)
+
+    def ask(self, texts: list[str], at: int | None = None) -> dict:
+        """The network's answer for its task on these operands (a + b). Operands come as decimal
+        strings: JS numbers stop at 2^53."""
+        answer = self.session.ask(*self._operands(texts), at=at)
         return {
-            **dict(zip(self.session.task.letters, map(str, answer.operands), strict=True)),
+            **self._named(answer.operands),
             "bits": answer.bits,
             "probs": answer.probs.tolist(),
             "answer": str(answer.answer),

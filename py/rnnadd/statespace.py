@@ -7,35 +7,38 @@ learnt to carry pulls the states after a carry apart from the others.
 
 import numpy as np
 
-from . import encoding, evaluation, model
+from . import evaluation, model
+from .tasks import ADD, Task
 
 STATE_PAIRS = 256
 PARTED_DIRECTIONS = 16
 MAX_POINT_FLOATS = 2**19  # the SVD's input stays below 4 MB, so wide networks show fewer problems
 
 
-def _states(params: model.Params, activation: str, bits: int, seed: int) -> tuple[np.ndarray, ...]:
-    """The seeded problems' operands a and b, their hidden states (N, H), time-major, and the
-    true carry after each state (N,)."""
+def _states(params: model.Params, activation: str, bits: int, seed: int, task: Task = ADD) -> tuple[np.ndarray, ...]:
+    """The seeded problems' operands (operands, N), their hidden states (N * T, H), time-major,
+    and the task machine's memory after each state (zero where the task has no machine)."""
     pairs = max(8, min(STATE_PAIRS, MAX_POINT_FLOATS // (bits * params.hidden)))
-    a, b = encoding.random_pairs(np.random.default_rng(seed), pairs, bits)
-    inputs, _ = encoding.encode_pairs(a, b, bits)
+    operands = task.random_operands(np.random.default_rng(seed), pairs, bits)
+    inputs, _ = task.encode(operands, bits)
     states = model.forward(params, inputs, activation).hidden[1:].reshape(-1, params.hidden)
-    return a, b, states, evaluation.memory(inputs).reshape(-1)
+    memory = evaluation.memory(inputs, task) if task.machine else np.zeros(inputs.shape[:2])
+    return operands, states, memory.reshape(-1)
 
 
-def state_space(params: model.Params, activation: str, bits: int, seed: int, selected: tuple[int, int]) -> dict:
-    """Points {x, y} (one per problem and step, time-major), the true carry after each step,
-    the problems' operands, the share of the states' variance each axis explains, and the
-    path of the `selected` problem (a, b) through the same picture."""
-    a, b, states, carry = _states(params, activation, bits, seed)
+def state_space(
+    params: model.Params, activation: str, bits: int, seed: int, selected: tuple[int, ...], task: Task = ADD
+) -> dict:
+    """Points {x, y} (one per problem and step, time-major), the true carry (the task machine's
+    memory) after each step, the problems' operands, the share of the states' variance each
+    axis explains, and the path of the `selected` problem through the same picture."""
+    operands, states, carry = _states(params, activation, bits, seed, task)
     centred = states - states.mean(axis=0)
     _, singular, axes = np.linalg.svd(centred, full_matrices=False)
     axes = np.vstack([axes[:2], np.zeros((max(0, 2 - len(axes)), params.hidden))])
     projected = centred @ axes.T
-    a_selected, b_selected = selected
-    width = max(bits, (a_selected + b_selected).bit_length())
-    one = encoding.encode_pairs(np.array([a_selected], dtype=np.uint64), np.array([b_selected], dtype=np.uint64), width)
+    width = max(bits, task.needed_bits(selected))
+    one = task.encode(np.array(selected, dtype=np.uint64)[:, None], width)
     path = (model.forward(params, one[0], activation).hidden[1:, 0] - states.mean(axis=0)) @ axes.T
     # An SVD's signs are arbitrary; fixing them keeps the picture from flipping between updates:
     # states after a carry to the right and up, or else the largest weight positive.
@@ -52,11 +55,15 @@ def state_space(params: model.Params, activation: str, bits: int, seed: int, sel
         "x": projected[:, 0].tolist(),
         "y": projected[:, 1].tolist(),
         "carry": carry.astype(int).tolist(),
-        "a": [str(v) for v in a.tolist()],
-        "b": [str(v) for v in b.tolist()],
+        **{letter: [str(v) for v in row.tolist()] for letter, row in zip(task.letters, operands, strict=True)},
         "steps": bits,
         "explained": explained,
-        "path": {"a": str(a_selected), "b": str(b_selected), "x": path[:, 0].tolist(), "y": path[:, 1].tolist()},
+        "path": {
+            **dict(zip(task.letters, map(str, selected), strict=True)),
+            "text": task.spell(selected),
+            "x": path[:, 0].tolist(),
+            "y": path[:, 1].tolist(),
+        },
     }
 
 
@@ -66,7 +73,7 @@ def parted(params: model.Params, activation: str, bits: int, seed: int) -> float
     states that one flat cut (along the least-squares direction from the states to the carry)
     puts on their own side. About 0.94 before training, where the input
     bits alone place most states; 1.0 for a clean split."""
-    _, _, states, carry = _states(params, activation, bits, seed)
+    _, states, carry = _states(params, activation, bits, seed)
     after = carry > 0.5
     if after.all() or not after.any():
         return 1.0

@@ -86,10 +86,9 @@ class Task:
     def encode(self, operands: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
         """Operands (..., operands, B) -> inputs (..., T, B, operands) and targets (..., T, B)."""
         operands = np.asarray(operands, dtype=np.uint64)
-        values = np.empty((*operands.shape[:-2], self.operands + 1, operands.shape[-1]), dtype="<u8")
-        values[..., : self.operands, :] = operands
-        with np.errstate(over="ignore"):
-            values[..., self.operands, :] = self.compute(*np.moveaxis(operands, -2, 0))
+        # uint64 arrays wrap silently: the answer is kept mod 2^64, then to its low `bits` bits.
+        answers = self.compute(*(operands[..., i, :] for i in range(self.operands)))
+        values = np.concatenate([operands, answers[..., None, :]], axis=-2)
         all_bits = encoding.int_to_bits(values, bits)  # (..., operands + 1, B, T)
         inputs = np.swapaxes(all_bits[..., : self.operands, :, :], -3, -1)
         targets = np.swapaxes(all_bits[..., self.operands, :, :], -1, -2)

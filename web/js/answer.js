@@ -1,10 +1,10 @@
-// The network's answer to "Ask the network", beside the true sum, bit by bit.
+// The network's answer to "Ask the network", beside the true answer, bit by bit.
 
 export function showAnswer(container, answer) {
   const networkBits = answer.probs.map((p) => (p > 0.5 ? "1" : "0")).reverse().join("");
   const trueBits = BigInt(answer.truth).toString(2).padStart(answer.bits, "0");
   const lines = [
-    [`${answer.a} + ${answer.b}`, ""],
+    [answer.text, ""],
     [`network: ${networkBits} = ${answer.answer}`, answer.right ? "right" : "wrong"],
     [`true:    ${trueBits} = ${answer.truth}`, ""],
   ];

@@ -40,7 +40,8 @@ const state = {
   perBitSeries: new BoundedSeries(1024),
   panel: [],
   panelStep: 0, // the step whose weights wrote the panel
-  selected: ["5", "5"], // the problem in the hidden-state view
+  selected: ["5", "5"], // the problem in the hidden-state view: its operands (Python picks one of the task's if they do not fit)
+  formTask: "add", // the task the form shows, whose suggested settings it has
   hiddenView: null,
   carryUnits: null,
   generalisation: [],
@@ -71,7 +72,10 @@ const MILESTONE_BUDGET_MS = 20;
 const MILESTONE_STOPPED_BUDGET_MS = 250;
 
 // Every view of the weights shows the step the timeline points at (null: now).
-const quickViews = (at) => [["hidden_view", ...state.selected, at], ["carry_units", at], ["state_space", ...state.selected, at]];
+const quickViews = (at) => [["hidden_view", state.selected, at], ["carry_units", at], ["state_space", state.selected, at]];
+
+// The task of the session shown, as rnnadd.page describes it.
+const taskOf = () => state.described.tasks[state.config ? state.config.task : "add"];
 const restingViews = (at) => [["explain", at], ["generalisation", at], ["explain_wide", at]];
 
 // The step the trainer's views show: a session being made (Reset, Load) is shown as it is now.
@@ -113,6 +117,7 @@ const TOUR_OFFERED = "rnnadd-tour-offered";
 // A fresh run of the form's settings, trained at the tour's pace.
 async function startTour() {
   $("tour-offer").hidden = true;
+  if (taskOf() !== state.described.tasks.add) return; // its milestones are addition's
   remember(TOUR_OFFERED);
   tour.finish();
   if (trainer.step > 0 || trainer.phase !== "ready") await reset();
@@ -161,7 +166,7 @@ function show(values, why) {
     state.stale.add("loss").add("accuracy");
   }
   if (values.panel) [state.panel, state.panelStep] = [values.panel.rows, values.panel.step];
-  if (values.hidden_view) state.hiddenView = values.hidden_view;
+  if (values.hidden_view) [state.hiddenView, state.selected] = [values.hidden_view, values.hidden_view.operands];
   if (values.carry_units) state.carryUnits = values.carry_units;
   if (values.generalisation) showGeneralisation(values.generalisation);
   if (values.state_space) state.stateSpace = values.state_space;
@@ -319,6 +324,8 @@ function newSession({ config, notebook = null, kept }) {
   state.notebook = notebook;
   startRun(notebook ? { ...config, notebook: notebook.join("+") || "as written" } : config);
   $("save-button").disabled = Boolean(notebook); // a replay is shared by its link, not saved
+  showTask(state.described.tasks[config.task], config.task === "add");
+  state.formTask = config.task;
   Object.assign(state, { config, loss: NaN, exactMatch: 0, perBit: 0, exactAllPairs: false, carryUnits: null, provenAt: null });
   state.milestones = { reached: [], pending: false };
   state.losses = new BoundedSeries(4096);
@@ -346,17 +353,33 @@ function showGeneralisation(rows) {
 function showExplanation(explanation) {
   state.explanation = explanation;
   state.stale.add("machine");
-  const text = explanation && explanationText(explanation);
+  const text = explanation && explanationText(explanation, taskOf());
   $("machine-verdict").textContent = text ? text.verdict : "";
   $("machine-verdict").className = explanation ? (explanation.equivalent ? "verdict right" : "verdict wrong") : "verdict";
   $("machine-faithful").textContent = text ? text.faithful : "";
   $("chain-limit").textContent = text ? text.carry : "";
   $("machine-proof").textContent = text ? text.proof : "";
-  $("machine-proof").className = explanation && explanation.proof.proven ? "proof right" : "proof";
+  $("machine-proof").className = explanation && explanation.proof && explanation.proof.proven ? "proof right" : "proof";
   const counter = explanation && explanation.counterexample;
   $("counterexample-ask").hidden = !counter;
-  if (counter) $("counterexample-ask").textContent = `Ask the network ${counter.a} + ${counter.b}`;
+  if (counter) $("counterexample-ask").textContent = `Ask the network ${counter.text}`;
 }
+
+// The ask box and the tour for the session's task: one box per operand, the task's signs
+// between them; the tour follows addition's milestones only.
+const ASK_BOXES = ["a", "b", "c"];
+function showTask(task, adding) {
+  const signs = task.formula.split(/\b[abc]\b/); // "a + b + c" -> ["", " + ", " + ", ""]
+  $("ask-prefix").textContent = signs[0].trim();
+  ASK_BOXES.forEach((letter, i) => {
+    $(`ask-${letter}-label`).hidden = !task.letters.includes(letter);
+    if (i > 0) $(`ask-sign-${letter}`).textContent = task.letters.includes(letter) ? signs[i].trim() : "";
+  });
+  $("tour-button").disabled = !adding;
+  $("tour-button").title = adding ? "" : "The tour follows the milestones of addition: choose the task add to take it.";
+}
+
+const askOperands = () => taskOf().letters.map((letter) => $(`ask-${letter}`).value);
 
 // -- the frame loop ------------------------------------------------------------------
 
@@ -397,7 +420,7 @@ function describeCanvases() {
   describe("bit-view", `Bit panel, ${$("bit-summary").textContent || "empty"}`);
   const view = state.hiddenView;
   const units = state.carryUnits && state.carryUnits.carryUnits.length ? `; units following the carry most: ${state.carryUnits.carryUnits.join(", ")}` : "";
-  describe("hidden-view", view ? `Hidden units while adding ${view.a} + ${view.b}, ${when}${units}` : "Hidden units: not drawn yet");
+  describe("hidden-view", view ? `Hidden units while the network works out ${view.text}, ${when}${units}` : "Hidden units: not drawn yet");
   const space = state.stateSpace;
   describe("state-space", space ? `State space ${when}: ${space.a.length} problems' hidden states on two components explaining ${percent(space.explained[0])} and ${percent(space.explained[1])} of their variance, coloured by the carry` : "State space: not drawn yet");
   describe("machine-view", state.explanation ? `Machine read off the weights: ${state.explanation.states} states. ${$("machine-verdict").textContent}` : "Machine: read off the weights when training stops");
@@ -419,9 +442,9 @@ function draw() {
     const when = state.panelStep === trainer.step && scrubber.at === null ? `now (step ${trainer.step})` : `at step ${state.panelStep} of ${trainer.step}`;
     setText($("bit-summary"), state.panel.length ? `${when}: ${right} of ${state.panel.length} problems right` : "");
   }
-  if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits);
+  if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits, taskOf().memory);
   if (stale.has("space")) drawStateSpace($("state-space"), state.stateSpace);
-  if (stale.has("machine")) drawMachine($("machine-view"), state.explanation);
+  if (stale.has("machine")) drawMachine($("machine-view"), state.explanation, taskOf());
   stale.clear();
   const phase = trainer.phase;
   setText($("train-toggle"), phase === "training" ? "Pause" : "Train");
@@ -452,7 +475,8 @@ function setAttribute(element, name, value) {
 function drawMilestones() {
   const { reached, pending, tested } = state.milestones;
   const settled = !pending && tested === scrubber.kept.at(-1) && trainer.phase !== "training";
-  const outlook = !settled ? "not yet" : trainer.solvedAt !== null ? "not reached in this run" : `not reached by step ${trainer.step}`;
+  let outlook = !settled ? "not yet" : trainer.solvedAt !== null ? "not reached in this run" : `not reached by step ${trainer.step}`;
+  if (taskOf() !== state.described.tasks.add) outlook = `not looked for in ${taskOf().formula} (the milestones are addition's)`;
   drawMilestoneList($("milestone-list"), state.described.milestones, reached, outlook, showMilestone);
   drawSliderMarks($("milestone-marks"), state.described.milestones, reached, scrubber.kept, showMilestone);
 }
@@ -505,8 +529,8 @@ async function trainToBeProvable() {
   trainer.play();
 }
 
-async function select(a, b) {
-  state.selected = [String(a), String(b)];
+async function select(operands) {
+  state.selected = operands.map(String);
   const values = await trainer.request(quickViews(scrubber.at).filter(([method]) => method !== "carry_units"));
   if (values) show(values, "select");
 }
@@ -543,7 +567,7 @@ async function ask() {
   $("ask-result").replaceChildren();
   let values;
   try {
-    values = await trainer.request([["ask", $("ask-a").value, $("ask-b").value, scrubber.at]]);
+    values = await trainer.request([["ask", askOperands(), scrubber.at]]);
   } catch (error) {
     if (!(error instanceof PythonError)) throw error;
     $("ask-error").textContent = error.message;
@@ -552,11 +576,23 @@ async function ask() {
   $("ask-error").textContent = "";
   if (!values) return;
   showAnswer($("ask-result"), values.ask);
-  await select(values.ask.a, values.ask.b);
+  await select(values.ask.operands);
+}
+
+// Choosing a task in the form brings its suggested settings (Task.suggested), and puts back the
+// defaults the last one's had changed.
+function suggestSettings() {
+  const [before, after] = [state.described.tasks[state.formTask], state.described.tasks[$("field-task").value]];
+  if (!before || !after) return;
+  for (const name of new Set([...Object.keys(before.suggested), ...Object.keys(after.suggested)])) {
+    $(`field-${name}`).value = String(after.suggested[name] ?? state.described.defaults[name]);
+  }
+  state.formTask = $("field-task").value;
 }
 
 function wireControls() {
   const act = (work) => () => work().catch(fail);
+  $("field-task").addEventListener("change", suggestSettings);
   $("train-toggle").addEventListener("click", () => (trainer.phase === "training" ? trainer.pause() : trainer.play()));
   $("step-button").addEventListener("click", () => trainer.stepOnce());
   $("reset-button").addEventListener("click", act(reset));
@@ -608,16 +644,15 @@ function wireControls() {
   }
   $("bit-view").addEventListener("click", (event) => {
     const row = state.panel[rowAt(event.offsetY, state.view === "embed")];
-    if (row) select(row.a, row.b).catch(fail);
+    if (row) select(row.operands).catch(fail);
   });
   $("state-space").addEventListener("click", (event) => {
     const pair = problemAt($("state-space"), state.stateSpace, event.offsetX, event.offsetY);
-    if (pair >= 0) select(state.stateSpace.a[pair], state.stateSpace.b[pair]).catch(fail);
+    if (pair >= 0) select(taskOf().letters.map((letter) => state.stateSpace[letter][pair])).catch(fail);
   });
   $("counterexample-ask").addEventListener("click", () => {
-    const { a, b } = state.explanation.counterexample;
-    $("ask-a").value = a;
-    $("ask-b").value = b;
+    const counter = state.explanation.counterexample;
+    for (const letter of taskOf().letters) $(`ask-${letter}`).value = counter[letter];
     ask().catch(fail);
   });
   $("ask").addEventListener("submit", (event) => {

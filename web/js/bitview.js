@@ -19,9 +19,9 @@ function decimalOf(bits) {
   return value;
 }
 
-// How many of the panel's problems the network adds right.
+// How many of the panel's problems the network gets right (row.truth: the task's answer).
 export function rightCount(panel) {
-  return panel.filter((row) => decimalOf(row.probs.map((p) => p > 0.5)) === BigInt(row.a) + BigInt(row.b)).length;
+  return panel.filter((row) => decimalOf(row.probs.map((p) => p > 0.5)) === BigInt(row.truth)).length;
 }
 
 // Rows are shorter in the embedded view, so that it fits a small frame.
@@ -61,11 +61,11 @@ export function drawBitView(canvas, panel, compact = false) {
   panel.forEach((problem, index) => {
     const top = HEADER + index * row;
     const answer = decimalOf(problem.probs.map((p) => p > 0.5));
-    const truth = BigInt(problem.a) + BigInt(problem.b);
+    const truth = BigInt(problem.truth);
     ctx.textAlign = "left";
     ctx.fillStyle = colors().ink;
     ctx.font = "12px system-ui, sans-serif";
-    ctx.fillText(`${problem.a} + ${problem.b} = ${truth}`, 0, top + line1);
+    ctx.fillText(`${problem.text} = ${truth}`, 0, top + line1);
     ctx.fillStyle = answer === truth ? colors().good : colors().bad;
     ctx.fillText(`net: ${answer} ${answer === truth ? "\u2713" : "\u2717"}`, 0, top + line2);
     for (let bit = 0; bit < bits; bit += 1) {

@@ -20,8 +20,9 @@ export function heatmapHeight(units) {
   return TOP + units * ROW + 8;
 }
 
-// view: the states of one problem (rnnadd.page hidden_view); carry: {correlations, carryUnits} or null.
-export function drawHeatmap(canvas, view, carry) {
+// view: the states of one problem (rnnadd.page hidden_view); carry: {correlations, carryUnits} or null;
+// memory: what the task's machine keeps, "carry" or "borrow", drawn above the units where it has one.
+export function drawHeatmap(canvas, view, carry, memory = "carry") {
   if (!view) return;
   const units = view.states[0].length;
   const correlations = carry ? carry.correlations : null;
@@ -40,13 +41,15 @@ export function drawHeatmap(canvas, view, carry) {
   ctx.textBaseline = "middle";
   ctx.textAlign = "left";
   ctx.fillStyle = colors().ink;
-  ctx.fillText(`${view.a} + ${view.b}`, 0, 8);
+  ctx.fillText(view.text, 0, 8);
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "right";
-  ctx.fillText("carry", LEFT - 6, TOP - 12);
-  for (let t = 0; t < steps; t += 1) {
-    ctx.fillStyle = view.carry[t] ? colors().ink : colors().empty;
-    ctx.fillRect(x(t) + 1, TOP - 18, cell - 2, 12);
+  if (view.carry) {
+    ctx.fillText(memory, LEFT - 6, TOP - 12);
+    for (let t = 0; t < steps; t += 1) {
+      ctx.fillStyle = view.carry[t] ? colors().ink : colors().empty;
+      ctx.fillRect(x(t) + 1, TOP - 18, cell - 2, 12);
+    }
   }
   for (let unit = 0; unit < units; unit += 1) {
     const y = TOP + unit * ROW;

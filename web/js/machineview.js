@@ -1,5 +1,14 @@
 // The machine the network became (rnnadd.page explain): its states as circles, each
 // transition an arrow labelled "a b / bit written", all inputs that share an arrow on it.
+// task: the task as rnnadd.page describes it (its symbols, title, memory).
+
+// Each finite task's machine and what it computes, in the verdict's words.
+const MACHINES = {
+  add: { machine: "the adder", short: "addition" },
+  sub: { machine: "the subtractor", short: "subtraction" },
+  add3: { machine: "the three-number adder", short: "adding three numbers" },
+  times3: { machine: "the times-three machine", short: "multiplying by three" },
+};
 
 import { fitCanvas } from "./linechart.js";
 import { colors, withAlpha } from "./theme.js";
@@ -10,23 +19,40 @@ const RADIUS = 24;
 const MAX_LABELLED = 6;
 const BEND = 36;
 
-// A state is named after the carry only when the check has shown that the machine is addition.
-function stateNames(explanation) {
+// A state is named after the carry (the borrow) only when the check has shown that the machine is the task's.
+function stateNames(explanation, task) {
   const names = [];
-  for (let s = 0; s < explanation.states; s += 1) names.push(explanation.equivalent ? `carry ${s}` : `s${s}`);
+  for (let s = 0; s < explanation.states; s += 1) names.push(explanation.equivalent ? `${task.memory} ${s}` : `s${s}`);
   return names;
 }
 
-function arrows(explanation) {
+function arrows(explanation, task) {
   const byEnds = new Map();
   explanation.next.forEach((row, from) =>
     row.forEach((to, symbol) => {
       const key = `${from}>${to}`;
       if (!byEnds.has(key)) byEnds.set(key, { from, to, labels: [] });
-      byEnds.get(key).labels.push(`${symbol >> 1}${symbol & 1}/${explanation.out[from][symbol]}`);
+      byEnds.get(key).labels.push(`${task.symbols[symbol]}/${explanation.out[from][symbol]}`);
     }),
   );
   return [...byEnds.values()];
+}
+
+// An arrow's labels, LABELS_PER_LINE to a line: three operands' eight symbols would run over the drawing.
+const LABELS_PER_LINE = 4;
+const LINE_PX = 14;
+const lines = (labels) =>
+  Array.from({ length: Math.ceil(labels.length / LABELS_PER_LINE) }, (_, i) => labels.slice(i * LABELS_PER_LINE, (i + 1) * LABELS_PER_LINE).join("  "));
+
+// Lines of text around (x, y) as one label, aligned as the context says, kept inside the canvas.
+function fillLines(ctx, texts, x, y) {
+  const shift = ctx.textBaseline === "bottom" ? texts.length - 1 : ctx.textBaseline === "middle" ? (texts.length - 1) / 2 : 0;
+  const width = ctx.canvas.clientWidth;
+  texts.forEach((text, i) => {
+    const size = ctx.measureText(text).width;
+    const [low, high] = ctx.textAlign === "right" ? [size, width] : ctx.textAlign === "left" ? [0, width - size] : [size / 2, width - size / 2];
+    ctx.fillText(text, Math.min(Math.max(x, low + 2), high - 2), y + (i - shift) * LINE_PX);
+  });
 }
 
 function arrowHead(ctx, x, y, dx, dy) {
@@ -53,7 +79,7 @@ function selfLoop(ctx, centre, node, label) {
   arrowHead(ctx, end.x, end.y, -dx, -dy);
   ctx.textAlign = dx > 0.3 ? "left" : dx < -0.3 ? "right" : "center";
   ctx.textBaseline = dy > 0.3 ? "top" : dy < -0.3 ? "bottom" : "middle";
-  ctx.fillText(label, loop.x + dx * 18, loop.y + dy * 18);
+  fillLines(ctx, label, loop.x + dx * 18, loop.y + dy * 18);
 }
 
 function link(ctx, from, to, label, bent) {
@@ -77,10 +103,10 @@ function link(ctx, from, to, label, bent) {
   const middle = { x: 0.25 * start.x + 0.5 * control.x + 0.25 * end.x, y: 0.25 * start.y + 0.5 * control.y + 0.25 * end.y };
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
-  ctx.fillText(label, middle.x + nx * 12, middle.y + ny * 12);
+  fillLines(ctx, label, middle.x + nx * (12 + (label.length - 1) * 7), middle.y + ny * (12 + (label.length - 1) * 7));
 }
 
-export function drawMachine(canvas, explanation) {
+export function drawMachine(canvas, explanation, task) {
   const { ctx, width, height } = fitCanvas(canvas);
   ctx.font = "12px system-ui, sans-serif";
   ctx.fillStyle = colors().muted;
@@ -100,13 +126,13 @@ export function drawMachine(canvas, explanation) {
     const angle = Math.PI + (2 * Math.PI * s) / count;
     return { x: centre.x + ring * Math.cos(angle), y: centre.y + ring * Math.sin(angle) };
   });
-  const all = arrows(explanation);
+  const all = arrows(explanation, task);
   const ends = new Set(all.map(({ from, to }) => `${from}>${to}`));
   ctx.strokeStyle = colors().ink;
   ctx.fillStyle = colors().ink;
   ctx.lineWidth = 1.3;
   for (const { from, to, labels } of all) {
-    const label = labels.join("  ");
+    const label = lines(labels);
     if (from === to) selfLoop(ctx, centre, nodes[from], label);
     else link(ctx, nodes[from], nodes[to], label, ends.has(`${to}>${from}`));
   }
@@ -120,7 +146,7 @@ export function drawMachine(canvas, explanation) {
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   ctx.fillText("start", first.x, first.y + RADIUS + 28);
-  const names = stateNames(explanation);
+  const names = stateNames(explanation, task);
   nodes.forEach((node, s) => {
     ctx.beginPath();
     ctx.arc(node.x, node.y, RADIUS, 0, 2 * Math.PI);
@@ -135,23 +161,34 @@ export function drawMachine(canvas, explanation) {
 
 const percent = (share) => `${(share * 100).toFixed(share === 1 || share === 0 ? 0 : 2)}%`;
 
+function verdictText(explanation, task) {
+  const counter = explanation.counterexample;
+  if (!task.finite) {
+    return `No finite machine computes ${task.formula}: the one read off these weights has ${explanation.states} states, and a wider width needs more, so no network of fixed size does it for every width.`;
+  }
+  const { machine, short } = MACHINES[explanation.task];
+  return counter
+    ? `Not ${task.title}: the shortest input on which this machine differs from ${short} is ${counter.text} (bit ${counter.steps - 1}).`
+    : `This machine is ${task.title}, exactly: checked against ${machine} on every input of every length.`;
+}
+
 // What the checks established, in words: the verdict, how far the network follows the
 // machine, and the longest carry chain it survives.
-export function explanationText(explanation) {
+export function explanationText(explanation, task) {
   const [trained, wide] = explanation.agreement;
-  const counter = explanation.counterexample;
-  const verdict = counter
-    ? `Not binary addition: the shortest input on which this machine differs from addition is ${counter.a} + ${counter.b} (bit ${counter.steps - 1}).`
-    : "This machine is binary addition, exactly: checked against the adder on every input of every length.";
-  const sample = trained.exhaustive ? `all ${trained.pairs.toLocaleString("en")} ${trained.bits}-bit sums` : `${trained.pairs.toLocaleString("en")} random ${trained.bits}-bit sums`;
+  const verdict = verdictText(explanation, task);
+  const answers = task.answers;
+  const sample = trained.exhaustive ? `all ${trained.pairs.toLocaleString("en")} ${trained.bits}-bit ${answers}` : `${trained.pairs.toLocaleString("en")} random ${trained.bits}-bit ${answers}`;
   const read = `Read from ${explanation.groups} kinds of hidden state (states from which the network writes the same bits over the next two steps, whatever the inputs); ${percent(explanation.determinism)} of the network's steps follow the kinds' transitions.`;
   const onTrained = `The network writes this machine's bits on ${percent(trained.sums)} of ${sample}`;
-  const onWide = wide ? ` and on ${percent(wide.sums)} of ${wide.pairs.toLocaleString("en")} random ${wide.bits}-bit sums` : "; checking random 64-bit sums\u2026";
+  const onWide = wide ? ` and on ${percent(wide.sums)} of ${wide.pairs.toLocaleString("en")} random ${wide.bits}-bit ${answers}` : `; checking random 64-bit ${answers}\u2026`;
   const faithful = `${read} ${onTrained}${onWide}${!wide ? "" : trained.sums === 1 && wide.sums === 1 ? "." : ": the machine describes the network only that far."}`;
   const chains = explanation.chains;
-  let carry = `Carries through chains of up to ${chains.longest} bits in 64-bit sums (${chains.sums} tested)`;
-  carry += chains.failing ? `; first miss: ${chains.failing.a} + ${chains.failing.b}, a chain of ${chains.failing.run}.` : ", the longest there are.";
-  return { verdict, faithful, carry, proof: proofText(explanation.proof, chains) };
+  if (!chains) return { verdict, faithful, carry: "", proof: "" };
+  let carry = `${task.memory === "borrow" ? "Borrows" : "Carries"} through chains of up to ${chains.longest} bits in 64-bit ${answers} (${chains.sums} tested)`;
+  carry += chains.failing ? `; first miss: ${chains.failing.text}, a chain of ${chains.failing.run}.` : ", the longest there are.";
+  const proof = explanation.proof ? proofText(explanation.proof, chains) : `The proof for every length (rnnadd/proof.py) is written for addition: none is sought for ${task.formula}.`;
+  return { verdict, faithful, carry, proof };
 }
 
 // Whether the network itself adds on every input (rnnadd/proof.py), beside the chain test's first miss.

@@ -4,6 +4,7 @@
 // the page checks a field against them without a round trip to a busy worker.
 
 export const PROPERTIES = [
+  { name: "task", label: "Task" },
   { name: "bits", label: "Bits per number" },
   { name: "cell", label: "Cell" },
   { name: "hidden", label: "Hidden units" },

@@ -71,7 +71,7 @@ export function drawStateSpace(canvas, space) {
   ctx.fillStyle = colors().muted;
   const percent = (share) => `${Math.round(share * 100)}%`;
   ctx.fillText(`\u2192 first component, ${percent(space.explained[0])} of the variance`, PAD.left, height - PAD.bottom + 6);
-  ctx.fillText(`\u2191 second, ${percent(space.explained[1])}; path: ${path.a} + ${path.b}`, PAD.left, 4);
+  ctx.fillText(`\u2191 second, ${percent(space.explained[1])}; path: ${path.text}`, PAD.left, 4);
   ctx.textAlign = "right";
   ctx.fillStyle = carryColor(1);
   ctx.fillText("\u25a0 carry 1", width - PAD.right, 4);

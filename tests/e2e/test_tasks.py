@@ -1,0 +1,65 @@
+"""Every task in the page: chosen in the form or by a link, trained to solved, the verdict on the
+machine read off its weights, and an ask, with the numbers on the screen checked."""
+
+import re
+
+import pytest
+from conftest import open_app, settle, status
+from playwright.sync_api import expect
+from rnnadd.tasks import TASKS
+from test_page import by_id, pixels, train_until
+
+EXPLAINED_WIDE = "window.rnnDemo.explanation() && window.rnnDemo.explanation().agreement.length === 2"
+VERDICTS = {
+    "sub": "This machine is binary subtraction, exactly: checked against the subtractor",
+    "add3": "This machine is adding three numbers, exactly: checked against the three-number adder",
+    "times3": "This machine is multiplying by three, exactly: checked against the times-three machine",
+}
+ASKED = {"sub": ("5", "9"), "add3": ("13", "7", "9"), "times3": ("21",)}
+
+
+@pytest.mark.parametrize("name", list(VERDICTS))
+def test_a_task_chosen_in_the_form_trains_to_solved_reads_as_its_machine_and_answers(app, name):
+    task = TASKS[name]
+    before = pixels(app, "bit-view")
+    by_id(app, "field-task").select_option(name)
+    for field, value in task.suggested.items():  # the task's settings come with it
+        expect(by_id(app, f"field-{field}")).to_have_value(str(value))
+    by_id(app, "reset-button").click()
+    app.wait_for_function(f"window.rnnDemo.status().config.task === '{name}' && !window.rnnDemo.status().making")
+    assert f"task={name}" in app.evaluate("location.hash")
+    state = train_until(app, "window.rnnDemo.status().phase === 'solved'", timeout=120_000)
+    assert state["exactMatch"] == 1 and state["exactAllPairs"]
+    settle(app)
+    assert pixels(app, "bit-view")["checksum"] != before["checksum"]
+    expect(by_id(app, "bit-summary")).to_contain_text(re.compile(r": (\d+) of \1 problems right"))
+    app.wait_for_function(EXPLAINED_WIDE)
+    found = app.evaluate("window.rnnDemo.explanation()")
+    assert found["task"] == name and found["equivalent"] and found["states"] == task.machine.size
+    expect(by_id(app, "machine-verdict")).to_contain_text(VERDICTS[name])
+    # The ask box has one box per operand, and the truth is the task's.
+    for letter in "abc":
+        expect(by_id(app, f"ask-{letter}")).to_be_visible(visible=letter in task.letters)
+    operands = ASKED[name]
+    for letter, value in zip(task.letters, operands, strict=True):
+        by_id(app, f"ask-{letter}").fill(value)
+    by_id(app, "ask-button").click()
+    truth = task.answer([int(v) for v in operands], 8)
+    expect(by_id(app, "ask-result")).to_contain_text(f"{task.spell(operands)}")
+    expect(by_id(app, "ask-result")).to_contain_text(f"= {truth}")
+    expect(by_id(app, "ask-verdict")).to_have_text(" right")
+    # The milestones are addition's: the page says they are not looked for, and the tour is off.
+    expect(by_id(app, "milestones").locator("li").first).to_contain_text("not looked for")
+    expect(by_id(app, "tour-button")).to_be_disabled()
+
+
+def test_multiplication_is_learnt_only_as_far_as_its_width_and_the_page_says_no_finite_machine_does_it(app, base_url):
+    open_app(app, base_url, "#task=mul&bits=6&hidden=32&learning_rate=0.01&batch_size=64&at=400")
+    app.wait_for_function("window.rnnDemo.status().phase === 'paused' && window.rnnDemo.status().step === 400")
+    app.wait_for_function(EXPLAINED_WIDE, timeout=60_000)
+    found = app.evaluate("window.rnnDemo.explanation()")
+    assert found["task"] == "mul" and not found["finite"] and not found["equivalent"]
+    expect(by_id(app, "machine-verdict")).to_contain_text(
+        f"No finite machine computes a \u00d7 b: the one read off these weights has {found['states']} states"
+    )
+    assert "chains" not in found and status(app)["config"]["task"] == "mul"
