@@ -252,3 +252,14 @@ def test_a_run_of_another_task_has_no_milestones_left_to_test():
     trainer.train(30)
     found = trainer.milestones(20.0)
     assert found == {"reached": [], "tested": 30, "pending": False}
+
+
+def test_a_session_saved_before_tasks_loads_as_addition_and_trains_on_the_same_curve():
+    session = Session(Config(seed=4))
+    session.step(20)
+    old = session.snapshot()
+    del old["config"]["task"]  # as files were written before tasks
+    loaded = Session.from_snapshot(old)
+    assert loaded.config.task == "add" and loaded.task is TASKS["add"]
+    np.testing.assert_array_equal(loaded.step(15), session.step(15))
+    np.testing.assert_array_equal(loaded.params.flat, session.params.flat)

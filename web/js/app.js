@@ -376,6 +376,7 @@ function showTask(task, adding) {
     if (i > 0) $(`ask-sign-${letter}`).textContent = task.letters.includes(letter) ? signs[i].trim() : "";
   });
   $("tour-button").disabled = !adding;
+  if (!adding) $("tour-offer").hidden = true;
   $("tour-button").title = adding ? "" : "The tour follows the milestones of addition: choose the task add to take it.";
 }
 
