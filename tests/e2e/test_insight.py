@@ -60,7 +60,9 @@ def test_wider_numbers_table_matches_cpython_for_the_same_weights(app):
     expect(by_id(app, "ask-result")).to_contain_text(f"{a} + {b}")
     result = by_id(app, "ask-result").inner_text()
     assert f"= {a + b} right" in result
-    expected_bits = "".join("1" if p > 0.5 else "0" for p in session.probabilities(a, b, (a + b).bit_length())[::-1])
+    expected_bits = "".join(
+        "1" if p > 0.5 else "0" for p in session.probabilities(a, b, bits=(a + b).bit_length())[::-1]
+    )
     assert f"network: {expected_bits} = {a + b}" in result
 
 
