@@ -111,6 +111,35 @@ def test_prefix_tree_evaluation_counts_like_running_every_pair(cell, activation,
             assert encoding.bits_to_int(encoding.probs_to_bits(probs)) != a + b
 
 
+@pytest.mark.parametrize("task", ["add", "add3"])
+def test_a_prefix_tree_too_large_for_memory_is_walked_in_parts_with_the_same_counts(monkeypatch, task):
+    """Every tuple is still checked where a level's nodes exceed MAX_WORK_FLOATS (8-bit sums of
+    three: 262,144): a walk in parts counts and names the wrong ones as one over every tuple does."""
+    from rnnadd.tasks import TASKS
+
+    task, bits = TASKS[task], 6
+    rng = np.random.default_rng(7)
+    params = model.init_params(rng, 6, "uniform", "elman", task.operands)
+    params.flat[:] = rng.normal(0, 1.0, params.flat.size)
+    whole = evaluation.evaluate(params, "tanh", bits, task=task)
+    by_tuples = evaluation._count_right(params, "tanh", *evaluation.encoded(bits, 0, 0, task))
+    assert (whole.per_bit * task.count(bits) * bits, whole.exact_match * task.count(bits)) == pytest.approx(by_tuples)
+    monkeypatch.setattr(evaluation, "MAX_WORK_FLOATS", 6 * 2 * 40)  # parts of at most 40 nodes
+    parts = list(evaluation.prefix_tree(params, "tanh", bits, task, task.machine))
+    assert len(parts) > 2 * bits and max(len(right) for _, _, right, _, _ in parts) <= 40
+    assert evaluation.evaluate(params, "tanh", bits, task=task) == whole
+    # The last level's nodes, part by part, name every wrong tuple and only those.
+    wrong = [
+        evaluation._operands_of_node(first + int(node), level, bits, task)
+        for level, first, _, all_right, _ in parts
+        if level == bits - 1
+        for node in np.flatnonzero(~all_right)
+    ]
+    assert len(set(wrong)) == len(wrong) == task.count(bits) - by_tuples[1]
+    inputs, targets = task.encode(np.array(wrong, dtype=np.uint64).T, bits)
+    assert ((model.forward(params, inputs, "tanh").logits > 0) != (targets > 0.5)).any(axis=0).all()
+
+
 @pytest.mark.parametrize(("cell", "activation"), CELL_CASES)
 @pytest.mark.parametrize("branching", [1, 4])
 def test_a_cells_children_are_its_forward_step_with_each_symbol(cell, activation, branching):

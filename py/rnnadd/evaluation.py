@@ -8,9 +8,11 @@ import numpy as np
 
 from . import encoding, model
 from .cells import CELLS
+from .mealy import Machine
 from .tasks import ADD, Task
 
-MAX_EXHAUSTIVE_PAIRS = 65_536
+# Every operand tuple is checked up to this many: 10-bit sums, 9-bit differences, 8-bit sums of three.
+MAX_EXHAUSTIVE_PAIRS = 2**18
 SOLVED_SAMPLE = 10_000  # pairs that decide "solved" where there are too many to check them all
 # Work arrays stay below this many floats (32 MB), whatever the hidden size.
 MAX_WORK_FLOATS = 2**22  # what a batched pass holds at once stays below 32 MB, whatever the hidden size
@@ -46,20 +48,23 @@ class Accuracy:
 def evaluate(
     params: model.Params, activation: str, bits: int, sample: int = SOLVED_SAMPLE, seed: int = 0, task: Task = ADD
 ) -> Accuracy:
-    """Every operand pair (tuple) when there are at most 65,536 of them, else `sample` seeded ones."""
+    """Every operand pair (tuple) when there are at most 262,144 of them, else `sample` seeded ones."""
     bits = encoding.check_bits(bits)
     if isinstance(sample, bool) or not isinstance(sample, int) or not 1 <= sample <= 1_000_000:
         raise ValueError(f"sample must be a whole number from 1 to 1000000, got {sample!r}")
     pairs = task.count(bits)
     if pairs > MAX_EXHAUSTIVE_PAIRS:
         return evaluate_sample(params, activation, bits, sample, seed, task)
-    if not tree_fits(params, bits, task):
-        bits_right, sums_right = _count_right(params, activation, *encoded(bits, 0, 0, task))
+    bits_right = sums_right = 0
+    if task.machine is None:
+        for inputs, targets in every_tuple(params, bits, task):
+            counted = _count_right(params, activation, inputs, targets)
+            bits_right, sums_right = bits_right + counted[0], sums_right + counted[1]
     else:
-        bits_right = sums_right = 0
-        for right, all_right, pairs_per_node in _prefix_tree(params, activation, bits, task):
-            bits_right += int(np.count_nonzero(right)) * pairs_per_node
-            sums_right = int(np.count_nonzero(all_right))  # the last level's nodes are whole sums
+        for level, _, right, all_right, tuples_per_node in prefix_tree(params, activation, bits, task, task.machine):
+            bits_right += int(np.count_nonzero(right)) * tuples_per_node
+            if level == bits - 1:  # the last level's nodes are whole problems
+                sums_right += int(np.count_nonzero(all_right))
     return Accuracy(bits, pairs, True, bits_right / (pairs * bits), sums_right / pairs)
 
 
@@ -79,7 +84,7 @@ def wrong_pairs(
     """Up to `limit` operand pairs the network adds wrongly; none means it is solved.
 
     "Solved" has one meaning, in the CLI and the page: every pair right when
-    there are at most 65,536 of them, else 10,000 seeded pairs, exactly where
+    there are at most 262,144 of them, else 10,000 seeded pairs, exactly where
     `evaluate(...).exact_match == 1`. Cheap pairs are tried before all of them:
     `first` (say, the pairs a session got wrong last time), then 64 random ones;
     the walk over every pair stops at the first bit position with a wrong sum.
@@ -90,11 +95,15 @@ def wrong_pairs(
             return wrong
     if task.count(bits) > MAX_EXHAUSTIVE_PAIRS:
         return _wrong_among(params, activation, *encoded(bits, SOLVED_SAMPLE, 0, task), limit)
-    if not tree_fits(params, bits, task):
-        return _wrong_among(params, activation, *encoded(bits, 0, 0, task), limit)
-    for level, (_, all_right, _) in enumerate(_prefix_tree(params, activation, bits, task)):
+    if task.machine is None:
+        for inputs, targets in every_tuple(params, bits, task):
+            if wrong := _wrong_among(params, activation, inputs, targets, limit):
+                return wrong
+        return []
+    for level, first_node, _, all_right, _ in prefix_tree(params, activation, bits, task, task.machine):
         if not all_right.all():
-            return [_operands_of_node(int(node), level, bits, task) for node in np.flatnonzero(~all_right)[:limit]]
+            nodes = first_node + np.flatnonzero(~all_right)[:limit]
+            return [_operands_of_node(int(node), level, bits, task) for node in nodes]
     return []
 
 
@@ -170,50 +179,54 @@ def _count_right(
     return bits_right, sums_right
 
 
-def tree_fits(params: model.Params, bits: int, task: Task = ADD) -> bool:
-    """Whether the walk over every operand tuple fits in memory: it needs the task's own machine to score."""
-    cell = CELLS[params.cell]
-    fits = task.count(bits) * params.hidden * (cell.GATES + cell.STATE) <= MAX_WORK_FLOATS
-    return fits and task.machine is not None
+def every_tuple(params: model.Params, bits: int, task: Task = ADD) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Every operand tuple at `bits`, encoded a chunk at a time (pairs_per_chunk): for a task
+    with no machine to walk the prefix tree beside."""
+    operands = task.all_operands(bits)
+    chunk = pairs_per_chunk(params, bits)
+    for start in range(0, operands.shape[1], chunk):
+        yield task.encode(operands[:, start : start + chunk], bits)
 
 
-def prefix_walk(
-    params: model.Params, activation: str, bits: int, task: Task = ADD
-) -> Iterator[tuple[np.ndarray, int, np.ndarray]]:
-    """Every operand pair, bit by bit, through the tree of shared low-bit prefixes.
+def prefix_tree(
+    params: model.Params, activation: str, bits: int, task: Task, reference: Machine
+) -> Iterator[tuple[int, int, np.ndarray, np.ndarray, int]]:
+    """Every operand tuple, bit by bit, through the tree of shared low-bit prefixes, scored
+    against a machine walked beside the network (the task's own, or one read off).
 
-    The state after t steps depends only on the low t bits of a and b, so all
-    pairs sharing them share that work: the tree has about 4/3 as many nodes as
-    there are pairs, where running each pair separately costs `bits` times as many.
-    Node i of a level is child i % branching of node i // branching of the level
-    before. Yields per bit: each node's symbol, the branching, and the bit the
-    network writes there.
+    The state after t steps depends only on the low t bits of the operands, so all
+    tuples sharing them share that work: the tree has about 4/3 as many nodes as there
+    are pairs, where running each pair separately costs `bits` times as many. Node i of
+    a level is child i % branching of node i // branching of the level before. A level
+    too large for MAX_WORK_FLOATS is walked in parts, depth first, each part a run of
+    consecutive nodes. Yields per level of each part: the level, the number of the
+    part's first node there, whether each node's bit is the machine's, whether all its
+    bits so far are, and how many operand tuples a node stands for.
     """
     cell = CELLS[params.cell]
-    state = np.zeros((1, cell.STATE * params.hidden))
-    for t in range(bits):
-        branching = task.symbols if t < task.width(bits) else 1  # the operands' top bits are 0
-        symbols = np.tile(np.arange(branching), len(state))
-        hidden, state = cell.children(params, state, activation, branching)
-        yield symbols, branching, model.output_logits(params, hidden) > 0
-
-
-def _prefix_tree(
-    params: model.Params, activation: str, bits: int, task: Task = ADD
-) -> Iterator[tuple[np.ndarray, np.ndarray, int]]:
-    """The prefix walk scored against the task's own machine, walked beside it. Yields per bit,
-    one entry per node: whether its bit is right, whether all its bits so far are, and how many
-    operand tuples it stands for."""
-    next_state, out = np.array(task.machine.next), np.array(task.machine.out)
-    state = np.zeros(1, dtype=np.intp)
-    all_right = np.ones(1, dtype=bool)
+    most_nodes = max(1, MAX_WORK_FLOATS // (params.hidden * (cell.GATES + cell.STATE)))
+    next_state, out = np.array(reference.next), np.array(reference.out)
     width = task.width(bits)
-    for t, (symbols, branching, written) in enumerate(prefix_walk(params, activation, bits, task)):
-        before = np.repeat(state, branching)
-        right = written == (out[before, symbols] == 1)
-        state = next_state[before, symbols]
+
+    def walk(level, first, states, machine_states, all_right):
+        if level == bits:
+            return
+        branching = task.symbols if level < width else 1  # the operands' top bits are 0
+        if len(states) * branching > most_nodes and len(states) > 1:
+            half = len(states) // 2
+            yield from walk(level, first, states[:half], machine_states[:half], all_right[:half])
+            yield from walk(level, first + half, states[half:], machine_states[half:], all_right[half:])
+            return
+        symbols = np.tile(np.arange(branching), len(states))
+        hidden, children = cell.children(params, states, activation, branching)
+        before = np.repeat(machine_states, branching)
+        right = (model.output_logits(params, hidden) > 0) == (out[before, symbols] == 1)
         all_right = np.repeat(all_right, branching) & right
-        yield right, all_right, task.symbols ** max(width - 1 - t, 0)
+        yield level, first * branching, right, all_right, task.symbols ** max(width - 1 - level, 0)
+        yield from walk(level + 1, first * branching, children, next_state[before, symbols], all_right)
+
+    start = np.zeros((1, cell.STATE * params.hidden))
+    yield from walk(0, 0, start, np.zeros(1, dtype=np.intp), np.ones(1, dtype=bool))
 
 
 def memory(inputs: np.ndarray, task: Task = ADD) -> np.ndarray:

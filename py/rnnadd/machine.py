@@ -157,16 +157,16 @@ class Agreement:
 def agreement(
     machine: Machine, params: model.Params, activation: str, bits: int, seed: int = SEED, task: Task = ADD
 ) -> Agreement:
-    """Every operand tuple at `bits` when there are at most 65,536 of them and their prefix tree fits
-    in memory, else 10,000 seeded ones (fewer for networks wider than 64 units: evaluation.sample_size)."""
-    exhaustive = task.count(bits) <= evaluation.MAX_EXHAUSTIVE_PAIRS
-    if exhaustive and evaluation.tree_fits(params, bits, task):
-        return _agreement_by_prefix(machine, params, activation, bits, task)
-    # Every tuple one by one where there is no task machine to walk the tree beside; wide
-    # networks, whose tree does not fit, take a sample.
-    exhaustive = exhaustive and task.machine is None
-    sample = 0 if exhaustive else evaluation.sample_size(AGREEMENT_PAIRS, params.hidden)
-    inputs, _ = evaluation.encoded(bits, sample, seed, task)
+    """Every operand tuple at `bits` when there are at most 262,144 of them, through the prefix tree,
+    else 10,000 seeded ones (fewer for networks wider than 64 units: evaluation.sample_size)."""
+    if task.count(bits) <= evaluation.MAX_EXHAUSTIVE_PAIRS:
+        tuples, bits_same, sums_same = task.count(bits), 0, 0
+        for level, _, same, all_same, per_node in evaluation.prefix_tree(params, activation, bits, task, machine):
+            bits_same += int(np.count_nonzero(same)) * per_node
+            if level == bits - 1:
+                sums_same += int(np.count_nonzero(all_same))
+        return Agreement(bits, tuples, True, sums_same / tuples, bits_same / (tuples * bits))
+    inputs, _ = evaluation.encoded(bits, evaluation.sample_size(AGREEMENT_PAIRS, params.hidden), seed, task)
     pairs = inputs.shape[1]
     chunk = evaluation.pairs_per_chunk(params, bits)
     sums_same = bits_same = 0
@@ -175,23 +175,7 @@ def agreement(
         same = machine.run(symbols_of(part)) == (model.forward(params, part, activation).logits > 0)
         sums_same += int(np.count_nonzero(same.all(axis=0)))
         bits_same += int(np.count_nonzero(same))
-    return Agreement(bits, pairs, exhaustive, sums_same / pairs, bits_same / (pairs * bits))
-
-
-def _agreement_by_prefix(machine: Machine, params: model.Params, activation: str, bits: int, task: Task) -> Agreement:
-    """`agreement` over every operand tuple, the machine walked beside the network through the prefix tree."""
-    next_state, out = np.array(machine.next), np.array(machine.out)
-    state = np.zeros(1, dtype=np.intp)
-    all_same = np.ones(1, dtype=bool)
-    bits_same = 0
-    for t, (symbols, branching, written) in enumerate(evaluation.prefix_walk(params, activation, bits, task)):
-        before = np.repeat(state, branching)
-        same = written == (out[before, symbols] == 1)
-        state = next_state[before, symbols]
-        all_same = np.repeat(all_same, branching) & same
-        bits_same += int(np.count_nonzero(same)) * task.symbols ** max(task.width(bits) - 1 - t, 0)
-    pairs = all_same.size
-    return Agreement(bits, pairs, True, int(np.count_nonzero(all_same)) / pairs, bits_same / (pairs * bits))
+    return Agreement(bits, pairs, False, sums_same / pairs, bits_same / (pairs * bits))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ A cell module has:
     children(params, states, activation, branching) -> (hidden (N*branching, H), states)
                      each of N states stepped with each of the first `branching` input symbols
                      (symbols.symbol_bits), child i from state i // branching with symbol
-                     i % branching: the step of the walk over shared prefixes (evaluation.prefix_walk);
+                     i % branching: the step of the walk over shared prefixes (evaluation.prefix_tree);
                      symbols.children_by_forward does it for any cell
 
 `start` is the state to begin from (None: zeros), so that a walk over shared
