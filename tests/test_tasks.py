@@ -90,12 +90,15 @@ def test_a_config_without_a_task_is_addition_and_a_task_narrower_than_its_operan
         Config(task="sub", until="proven")
 
 
-# The steps each of seeds 0-4 takes to solve at 8 bits, with the task's suggested settings.
+# The steps each of seeds 0-4 takes to solve, with the task's suggested settings. A run
+# of a thousand steps parts with the rounding of the processor's own vector kernels (one run of
+# add3 solved at 1,272 steps on one machine and 1,211 on another): add3's are bounded, not pinned.
 SOLVED_AT = {
     "sub": [53, 61, 65, 42, 47],
-    "add3": [1272, 1257, 3499, 903, 1438],
+    "add3": [None] * 5,
     "times3": [55, 39, 40, 53, 39],
 }
+SOLVE_WITHIN = 5000
 
 
 def network_answers(session: Session, operands: np.ndarray) -> np.ndarray:
@@ -108,19 +111,19 @@ def network_answers(session: Session, operands: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("seed", range(5))
 def test_each_finite_task_trains_to_solved_and_the_machine_read_off_is_the_tasks_own(name, seed):
     session = Session(Config(task=name, seed=seed, **TASKS[name].suggested))
-    while session.step_count < 5000 and not session.solved():
+    while session.step_count < SOLVE_WITHIN and not session.solved():
         session.step(500, until_solved=True)
-    assert session.solved() and session.step_count == SOLVED_AT[name][seed]
-    task = session.task
-    # Every answer right, checked apart from the solved check, against Python's integers.
-    operands = (
-        task.all_operands(8) if task.count(8) <= 65_536 else task.random_operands(np.random.default_rng(1), 5000, 8)
-    )
-    expected = [ARITHMETIC[name](*map(int, column)) % 2**8 for column in operands.T]
+    assert session.solved()
+    if SOLVED_AT[name][seed] is not None:
+        assert session.step_count == SOLVED_AT[name][seed]
+    task, bits = session.task, session.config.bits
+    # Every answer right at the training width, checked apart from the solved check, against Python's integers.
+    operands = task.all_operands(bits)
+    expected = [ARITHMETIC[name](*map(int, column)) % 2**bits for column in operands.T]
     assert network_answers(session, operands).tolist() == expected
-    read = machine.extract(session.params, session.config.activation, 8, task=task).machine
+    read = machine.extract(session.params, session.config.activation, bits, task=task).machine
     assert read.size == STATES[name] and shortest_difference(read, task.machine) is None
-    explained = machine.explain(session.params, session.config.activation, 8, wide=False, task=task).to_dict()
+    explained = machine.explain(session.params, session.config.activation, bits, wide=False, task=task).to_dict()
     assert explained["equivalent"] and explained["task"] == name
 
 
@@ -245,13 +248,21 @@ def test_a_solved_subtraction_is_explained_with_its_borrow_chains():
         assert borrow_chain(a, b) == chains["failing"]["run"]
 
 
-def test_a_run_of_another_task_has_no_milestones_left_to_test():
-    from rnnadd import page
+def test_the_page_finds_a_subtraction_runs_milestones_in_its_words():
+    from rnnadd import milestones, page
 
     trainer = page.create({"task": "sub", "seed": 0})
-    trainer.train(30)
-    found = trainer.milestones(20.0)
-    assert found == {"reached": [], "tested": 30, "pending": False}
+    while not trainer.train(10, until_solved=True)["solved"]:
+        assert trainer.session.step_count < 1000
+    found = trainer.milestones()
+    c = trainer.session.config
+    expected = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, trainer.session.replay_between, "sub")
+    expected.update(trainer.session.timeline.steps, trainer.session.timeline.weights)
+    assert [(m["name"], m["step"]) for m in found["reached"]] == [(r.name, r.step) for r in expected.reached()]
+    assert [m["name"] for m in found["reached"]] == list(milestones.ORDER) and not found["pending"]
+    by_name = {m["name"]: m for m in found["reached"]}
+    assert by_name["carry"]["title"] == "A unit follows the borrow"
+    assert "subtractor" in by_name["machine"]["text"] and by_name["limits"]["longest"] >= 1
 
 
 def test_a_session_saved_before_tasks_loads_as_addition_and_trains_on_the_same_curve():

@@ -374,14 +374,20 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def milestone_line(reached: milestones.Reached) -> str:
-    return f"milestone at step {reached.step}: {milestones.TITLES[reached.name].lower()}: {reached.text()}"
+    return f"milestone at step {reached.step}: {reached.title.lower()}: {reached.text()}"
 
 
 def log_run(
     path: Path, session: Session, losses, exact, solved_at, solve_ms, diverged_at, first_step, found, out
 ) -> None:
     reached = [{"name": r.name, "step": r.step} for r in found.reached()]
-    entry = runs.record(session.config.to_dict(), losses, exact, solved_at, solve_ms, diverged_at, first_step, reached)
+    c, read = session.config, None
+    if diverged_at is None:  # diverged weights hold no machine
+        extracted = machine.extract(session.params, c.activation, c.bits, task=session.task).machine
+        reference = session.task.machine
+        equivalent = reference is not None and machine.shortest_difference(extracted, reference) is None
+        read = {"states": extracted.size, "equivalent": equivalent}
+    entry = runs.record(c.to_dict(), losses, exact, solved_at, solve_ms, diverged_at, first_step, reached, read)
     write_atomically(path, json.dumps(entry))
     out.write(f"run logged to {path}\n")
 

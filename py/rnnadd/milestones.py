@@ -3,7 +3,10 @@
 Each milestone is a test of the weights of one step, and is reached at the first
 step whose weights pass it: the steps the timeline keeps (every step up to 64,
 then 16 per doubling, and the step a run is solved at) are tested in order, and
-where one passes past skipped steps, those are replayed and tested first:
+where one passes past skipped steps, those are replayed and tested first. Told
+here for addition; every finite task has the same six in its own words (its
+borrow, its three-state machine), and multiplication, which no finite machine
+does, has 1, 5 and 6 only:
 
 1. first_bit: bit 0 of the sum is right on every pair. No carry comes into it
    (it is a0 xor b0), so it can be learnt alone, long before the rest.
@@ -12,13 +15,15 @@ where one passes past skipped steps, those are replayed and tested first:
    activation and the carry correlate at |r| >= CARRY_CORRELATION, over the
    hidden-state view's seeded sums.
 3. clouds: the state-space view's states after a carry and the others lie on two
-   sides of one flat cut through the hidden space (statespace.parted), every one.
+   sides of one flat cut through the hidden space (statespace.parted), every one;
+   with three carries, the states of each two of them.
 4. machine: the machine read off the hidden states (machine.py) is binary
-   addition. Tested once 2 and 3 are reached: reading it costs the most, and a
-   network that adds keeps the carry apart first.
+   addition. Tested once 1 is reached: reading it costs the most, and the
+   adder's bit 0 is right on every pair.
 5. solved: every pair right at the training width (evaluation.wrong_pairs).
 6. limits: at the solved step, the longest carry chain the weights survive on
-   64-bit sums, and the first sum they get wrong (evaluation.carry_chains).
+   64-bit sums, and the first sum they get wrong (evaluation.carry_chains); for
+   multiplication, the share of wider products right (evaluation.wider_widths).
 
 A network that learns to add reaches 1 first, then 2 and 3 (in either order,
 often a few steps apart), then 4, then 5 and 6 together.
@@ -31,31 +36,62 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import encoding, evaluation, machine, model, statespace
+from . import evaluation, machine, model, statespace
+from .tasks import ADD, TASKS, Task
 
 ORDER = ("first_bit", "carry", "clouds", "machine", "solved", "limits")
 CARRY_CORRELATION = 0.85
 CLOUDS_SPLIT = 1.0  # the share of states on their own side of the cut: all
+WIDER_SAMPLE = 1000  # the seeded problems per wider width that measure multiplication's limits
 
-TITLES = {
-    "first_bit": "The first bit is right",
-    "carry": "A unit follows the carry",
-    "clouds": "The clouds part",
-    "machine": "The machine is read",
-    "solved": "Every pair right",
-    "limits": "Its limits",
-}
-DEFINITIONS = {
-    "first_bit": "bit 0 of the sum (a0 xor b0, no carry into it) is right on every pair",
-    "carry": (
-        "on the steps whose input bits differ, where only memory tells the carry, a hidden unit's activation "
-        f"and the carry correlate at |r| {CARRY_CORRELATION} or more"
-    ),
-    "clouds": "one flat cut through the hidden space puts the states after a carry on one side, the rest on the other",
-    "machine": "the machine read off the hidden states is binary addition, the two-state adder (tried after 2 and 3)",
-    "solved": "every pair of operands right at the training width",
-    "limits": "at the solved step: the longest carry chain it survives in 64-bit sums, and the first it fails",
-}
+
+def names(task: Task = ADD) -> tuple[str, ...]:
+    """The milestones a run of `task` can reach: without a machine, none of memory's."""
+    return ORDER if task.machine else ("first_bit", "solved", "limits")
+
+
+def _title(name: str, task: Task) -> str:
+    return {
+        "first_bit": "The first bit is right",
+        "carry": f"A unit follows the {task.memory}",
+        "clouds": "The clouds part",
+        "machine": "The machine is read",
+        "solved": f"Every {task.problem_word} right",
+        "limits": "Its limits",
+    }[name]
+
+
+def _definition(name: str, task: Task) -> str:
+    memory, problem, answer = task.memory, task.problem_word, task.answer_word
+    if name == "first_bit":
+        return f"bit 0 of the {answer} ({task.bit0}, no {memory} into it) is right on every {problem}"
+    if name == "carry":
+        steps = "whose input bits differ" if task is ADD else f"whose input bits do not tell the next {memory}"
+        return (
+            f"on the steps {steps}, where only memory tells the {memory}, a hidden unit's activation "
+            f"and the {memory} correlate at |r| {CARRY_CORRELATION} or more"
+        )
+    if name == "clouds":
+        if task.machine.size == 2:
+            return (
+                f"one flat cut through the hidden space puts the states after a {memory} on one side, "
+                "the rest on the other"
+            )
+        return (
+            f"for each two values of the {memory}, one flat cut through the hidden space puts the states "
+            "after each on its own side"
+        )
+    if name == "machine":
+        size = {2: "two", 3: "three"}.get(task.machine.size, str(task.machine.size))
+        return (
+            f"the machine read off the hidden states is {task.title}, {task.machine_name} of {size} states "
+            "(tried after 1)"
+        )
+    if name == "solved":
+        return f"every {problem} of operands right at the training width"
+    if task.machine is None:
+        return f"at the solved step: the share of {task.answers} right at wider widths, where no finite machine helps"
+    return f"at the solved step: the longest {memory} chain it survives in 64-bit {task.answers}, and the first failed"
 
 
 @dataclass(frozen=True)
@@ -63,68 +99,98 @@ class Reached:
     name: str
     step: int
     figures: dict = field(default_factory=dict)
+    task: str = "add"
+
+    @property
+    def title(self) -> str:
+        return _title(self.name, TASKS[self.task])
 
     def text(self) -> str:
         """What happened, in one sentence with its figures."""
-        f = self.figures
+        f, task = self.figures, TASKS[self.task]
+        memory, problem = task.memory, task.problem_word
         if self.name == "first_bit":
-            return f"bit 0 is right on every pair, while {f['exact']:.0%} of whole sums are"
+            return f"bit 0 is right on every {problem}, while {f['exact']:.0%} of whole {task.answers} are"
         if self.name == "carry":
-            return f"unit {f['unit']} follows the carry (correlation {f['correlation']:+.2f})"
+            return f"unit {f['unit']} follows the {memory} (correlation {f['correlation']:+.2f})"
         if self.name == "clouds":
-            return "one flat cut through the hidden space splits the states after a carry from all the others"
+            return f"one flat cut through the hidden space splits the states after a {memory} from all the others"
         if self.name == "machine":
-            return "the states group into the two-state machine of binary addition"
+            return f"the states group into {task.machine_name}, the {f['states']}-state machine of {task.title}"
         if self.name == "solved":
-            return "every pair right at the training width"
+            return f"every {problem} right at the training width"
+        if task.machine is None:
+            shares = ", ".join(f"{share:.1%} at {bits} bits" for bits, share in f["wider"])
+            return f"{task.answers} right beyond the training width: {shares}"
         failing = f["failing"]
         if failing is None:
-            return f"every tested 64-bit sum is right, carry chains of up to {f['longest']} included"
-        return (
-            f"right through carry chains of {f['longest']}; first wrong: {failing['a']} + {failing['b']} "
-            f"(a chain of {failing['run']})"
-        )
+            return f"every tested 64-bit {task.answer_word} is right, {memory} chains of up to {f['longest']} included"
+        longest, text, run = f["longest"], failing["text"], failing["run"]
+        return f"right through {memory} chains of {longest}; first wrong: {text} (a chain of {run})"
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "step": self.step, "title": TITLES[self.name], "text": self.text(), **self.figures}
+        return {
+            "name": self.name,
+            "step": self.step,
+            "title": self.title,
+            "text": self.text(),
+            **self.figures,
+        }
 
 
-def _passed(name: str, params: model.Params, activation: str, bits: int, found: dict) -> dict | None:
+def _first_bit_right(params: model.Params, activation: str, task: Task) -> bool:
+    """Whether bit 0 is right for every input symbol: bit 0 depends on the operands' bit 0 only."""
+    symbols = np.arange(task.symbols)
+    one_step = np.array([[[(x >> shift) & 1 for shift in range(task.operands - 1, -1, -1)] for x in symbols]], float)
+    written = model.forward(params, one_step, activation).logits[0] > 0
+    truth = [bool(task.answer(task.operands_of((x,)), 1)) for x in symbols]
+    return bool((written == np.array(truth)).all())
+
+
+def _passed(name: str, params: model.Params, activation: str, bits: int, found: dict, task: Task) -> dict | None:
     """The figures of milestone `name` if these weights pass its test, else None."""
     if name == "first_bit":
-        inputs, targets = evaluation.encoded(bits, evaluation.CORRELATION_PAIRS, evaluation.SAMPLE_SEED)
-        # Bit 0 depends only on the first two input bits: the four of them stand for every pair.
-        four = np.array([[[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]])
-        written = model.forward(params, four, activation).logits[0] > 0
-        if not (written == np.array([False, True, True, False])).all():
+        if not _first_bit_right(params, activation, task):
             return None
+        inputs, targets = evaluation.encoded(bits, evaluation.CORRELATION_PAIRS, evaluation.SAMPLE_SEED, task)
         logits = model.forward(params, inputs, activation).logits
         exact = float(((logits > 0) == (targets > 0.5)).all(axis=0).mean())
         return {"exact": exact}
     if name == "carry":
         pairs = evaluation.sample_size(evaluation.CORRELATION_PAIRS, params.hidden)
-        r = evaluation.carry_correlations(params, activation, bits, pairs, evaluation.SAMPLE_SEED, remembered=True)
+        r = evaluation.carry_correlations(
+            params, activation, bits, pairs, evaluation.SAMPLE_SEED, remembered=True, task=task
+        )
         unit = int(np.argmax(np.abs(r)))
         return {"unit": unit, "correlation": float(r[unit])} if abs(r[unit]) >= CARRY_CORRELATION else None
     if name == "clouds":
-        split = statespace.parted(params, activation, bits, evaluation.SAMPLE_SEED)
+        split = statespace.parted(params, activation, bits, evaluation.SAMPLE_SEED, task)
         return {"split": split} if split >= CLOUDS_SPLIT else None
     if name == "machine":
-        if not {"carry", "clouds"} <= found.keys():  # the costly test waits for what it needs
+        if "first_bit" not in found:  # the costly test waits for what the machine needs
             return None
-        read = machine.extract(params, activation, bits).machine
-        return {"states": read.size} if machine.shortest_difference(read, machine.ADDER) is None else None
+        read = machine.extract(params, activation, bits, task=task).machine
+        return {"states": read.size} if machine.shortest_difference(read, task.machine) is None else None
     if name == "solved":
-        if "first_bit" not in found:  # every pair right has bit 0 right on every pair
+        if "first_bit" not in found:  # every problem right has bit 0 right on every one
             return None
-        # A few seeded pairs first: for a wide network, all 64 quick ones cost seconds a step.
-        a, b = encoding.random_pairs(np.random.default_rng(evaluation.SAMPLE_SEED), 4, bits)
-        few = tuple(zip(a.tolist(), b.tolist(), strict=True))
-        return {} if not evaluation.wrong_pairs(params, activation, bits, first=few) else None
+        # A few seeded problems first: for a wide network, all 64 quick ones cost seconds a step.
+        few = task.random_operands(np.random.default_rng(evaluation.SAMPLE_SEED), 4, bits)
+        first = tuple(tuple(int(v) for v in column) for column in few.T)
+        return {} if not evaluation.wrong_pairs(params, activation, bits, first=first, task=task) else None
     if "solved" not in found:
         return None  # the limits are those of the solved weights
-    limit = evaluation.carry_chains(params, activation)
-    failing = limit.failing and {"a": str(limit.failing[0]), "b": str(limit.failing[1]), "run": limit.failing_run}
+    if task.machine is None:
+        sample, seed = WIDER_SAMPLE, evaluation.SAMPLE_SEED
+        shares = [evaluation.evaluate_sample(params, activation, width, sample, seed, task).exact_match
+                  for width in evaluation.wider_widths(bits)]  # fmt: skip
+        return {"wider": list(zip(evaluation.wider_widths(bits), shares, strict=True))}
+    limit = evaluation.carry_chains(params, activation, task=task)
+    failing = limit.failing and {
+        **dict(zip(task.letters, map(str, limit.failing), strict=True)),
+        "text": task.spell(limit.failing),
+        "run": limit.failing_run,
+    }
     return {"longest": limit.longest, "failing": failing}
 
 
@@ -140,7 +206,8 @@ class Milestones:
         self, hidden: int, cell: str, activation: str, bits: int, replay: Replay | None = None, task: str = "add"
     ) -> None:
         self.hidden, self.cell, self.activation, self.bits = hidden, cell, activation, bits
-        self.task = task  # the milestones are addition's (its carry, its machine): other tasks reach none yet
+        self.task = TASKS[task]
+        self.names = names(self.task)
         self.replay = replay
         self.found: dict[str, Reached] = {}
         self.tested = -1  # the last step whose weights were tested
@@ -152,40 +219,39 @@ class Milestones:
         Where the timeline skipped steps (past DENSE_STEPS) and a milestone passes at a kept
         step, the steps between are replayed and tested first, so that each is found exactly."""
         reached: list[Reached] = []
-        if self.task != "add":  # nothing to test: every step is done with
-            self.tested = max([self.tested, *steps])
-            return reached
         started, tested_before = time.perf_counter(), self.tested
         for step, flat in zip(steps, weights, strict=True):
             if step <= tested_before:
                 continue
             if self.tested > tested_before and 1000 * (time.perf_counter() - started) > budget_ms:
                 break
-            params = model.Params(self.hidden, flat, self.cell)
+            params = self._params(flat)
             if self.replay and self.tested >= 0 and step - self.tested > 1 and self._passes_some(params):
                 for between, between_flat in self.replay(self.tested, step):
-                    reached += self._test(between, model.Params(self.hidden, between_flat, self.cell))
+                    reached += self._test(between, self._params(between_flat))
             reached += self._test(step, params)
             self.tested = step
         return reached
 
+    def _params(self, flat: np.ndarray) -> model.Params:
+        return model.Params(self.hidden, flat, self.cell, self.task.operands)
+
+    def _passed(self, name: str, params: model.Params, found: dict) -> dict | None:
+        return _passed(name, params, self.activation, self.bits, found, self.task)
+
     def _test(self, step: int, params: model.Params) -> list[Reached]:
         reached = []
-        for name in ORDER:
+        for name in self.names:
             if name not in self.found:
-                figures = _passed(name, params, self.activation, self.bits, self.found)
+                figures = self._passed(name, params, self.found)
                 if figures is not None:
-                    self.found[name] = Reached(name, step, figures)
+                    self.found[name] = Reached(name, step, figures, self.task.name)
                     reached.append(self.found[name])
         return reached
 
     def _passes_some(self, params: model.Params) -> bool:
         """Whether these weights reach a milestone not yet found (tested as `_test` would)."""
-        found = dict(self.found)
-        for name in ORDER:
-            if name not in found and _passed(name, params, self.activation, self.bits, found) is not None:
-                return True
-        return False
+        return any(name not in self.found and self._passed(name, params, self.found) is not None for name in self.names)
 
     def reached(self) -> list[Reached]:
         """Every milestone reached so far, by step, then in the stated order."""
@@ -196,6 +262,6 @@ class Milestones:
         return bool(steps) and steps[-1] > self.tested
 
 
-def definitions() -> list[dict]:
-    """Each milestone's name, title and test, in the stated order: for the page's legend."""
-    return [{"name": name, "title": TITLES[name], "test": DEFINITIONS[name]} for name in ORDER]
+def definitions(task: Task = ADD) -> list[dict]:
+    """Each milestone of `task`: name, title and test, in the stated order: for the page's legend."""
+    return [{"name": name, "title": _title(name, task), "test": _definition(name, task)} for name in names(task)]

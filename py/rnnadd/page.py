@@ -51,7 +51,6 @@ def describe() -> dict:
         "defaults": Config().to_dict(),
         "fields": fields(),
         "largestSessionBytes": largest_snapshot_bytes(),
-        "milestones": milestones.definitions(),
         "tasks": tasks(),
     }
 
@@ -65,6 +64,12 @@ def tasks() -> dict:
             "letters": list(task.letters),
             "memory": task.memory,
             "answers": task.answers,
+            "answer": task.answer_word,
+            "problem": task.problem_word,
+            "bit0": task.bit0,
+            "machineName": task.machine_name,
+            "states": task.machine.size if task.machine else None,
+            "milestones": milestones.definitions(task),
             "finite": task.machine is not None,
             "minBits": task.min_bits(),
             "suggested": task.suggested,

@@ -35,9 +35,11 @@ def record(
     diverged_at: int | None = None,
     first_step: int = 1,
     milestones: list[dict] | None = None,
+    machine: dict | None = None,
 ) -> dict:
     """A run: `losses` one per step from `first_step`; `exact` as (steps, exact-match) pairs;
-    `milestones` as [{name, step}] (milestones.py)."""
+    `milestones` as [{name, step}] (milestones.py); `machine` as {states, equivalent}, the
+    machine read off its last weights (machine.py)."""
     steps = np.arange(first_step, first_step + len(losses))
     return {
         "format": RUN_FORMAT,
@@ -51,4 +53,5 @@ def record(
         "loss": merged(steps, losses),
         "exact": merged(*exact),
         "milestones": milestones or [],
+        "machine": machine,
     }

@@ -67,23 +67,33 @@ def state_space(
     }
 
 
-def parted(params: model.Params, activation: str, bits: int, seed: int) -> float:
+def parted(params: model.Params, activation: str, bits: int, seed: int, task: Task = ADD) -> float:
     """How cleanly the picture's states after a carry stand apart from the others in the hidden
     space itself (its PARTED_DIRECTIONS principal directions, for wider networks): the share of
     states that one flat cut (along the least-squares direction from the states to the carry)
-    puts on their own side. About 0.94 before training, where the input
-    bits alone place most states; 1.0 for a clean split."""
-    _, states, carry = _states(params, activation, bits, seed)
-    after = carry > 0.5
-    if after.all() or not after.any():
-        return 1.0
+    puts on their own side. About 0.94 before training, where the input bits alone place most
+    states; 1.0 for a clean split. With more than two values of the memory (a carry of 0-2),
+    the worst over each two of them, cut apart among their own states."""
+    _, states, carry = _states(params, activation, bits, seed, task)
     centred = states - states.mean(axis=0)
     if centred.shape[1] > PARTED_DIRECTIONS:
         # Few states in many dimensions can always be cut apart: look along the main directions only.
         centred = centred @ np.linalg.svd(centred, full_matrices=False)[2][:PARTED_DIRECTIONS].T
-    direction, *_ = np.linalg.lstsq(centred, carry - carry.mean(), rcond=None)
-    order = np.argsort(centred @ direction, kind="stable")
-    # A cut after the i-th lowest state: carry-0 states at or below it, carry-1 states above.
+    values = np.unique(carry)
+    shares = []
+    for i, low in enumerate(values):
+        for high in values[i + 1 :]:
+            chosen = (carry == low) | (carry == high)
+            points = centred if chosen.all() else centred[chosen] - centred[chosen].mean(axis=0)
+            shares.append(_cut(points, carry[chosen] == high))
+    return min(shares, default=1.0)
+
+
+def _cut(points: np.ndarray, after: np.ndarray) -> float:
+    """The share of (centred) points the best flat cut along the least-squares direction to
+    `after` puts on their own side: `after` ones above it, the others at or below."""
+    direction, *_ = np.linalg.lstsq(points, after - after.mean(), rcond=None)
+    order = np.argsort(points @ direction, kind="stable")
     zeros_below = np.concatenate([[0], np.cumsum(~after[order])])
     ones_above = after.sum() - np.concatenate([[0], np.cumsum(after[order])])
-    return float((zeros_below + ones_above).max() / len(carry))
+    return float((zeros_below + ones_above).max() / len(after))

@@ -32,8 +32,10 @@ class Task:
     width: Callable[[int], int]  # the operands' bits at a training width of `bits`
     compute: Callable[..., np.ndarray]  # the answer from uint64 operand arrays (kept mod 2^bits)
     machine: Machine | None  # the finite machine that does it, None where none can
+    machine_name: str  # that machine, for people: "the adder"
     memory: str  # what the machine's state is, for people: "carry"
     answers: str  # what its answers are called: "sums"
+    bit0: str  # the answer's bit 0 from the operands' bit 0, which needs no memory: "a0 xor b0"
     # Settings that differ from Config's defaults where those do not learn the task in a few
     # thousand steps (tests/test_tasks.py trains seeds 0-4 with them).
     suggested: dict = field(default_factory=dict, hash=False, compare=False)
@@ -41,6 +43,16 @@ class Task:
     @property
     def letters(self) -> str:
         return "abc"[: self.operands]
+
+    @property
+    def answer_word(self) -> str:
+        """One answer: "sum"."""
+        return self.answers.removesuffix("s")
+
+    @property
+    def problem_word(self) -> str:
+        """What one problem's operands are called: "pair"."""
+        return {1: "number", 2: "pair", 3: "triple"}[self.operands]
 
     @property
     def formula(self) -> str:
@@ -156,15 +168,17 @@ TASKS = {
     task.name: task
     for task in (
         Task("add", "binary addition", "{a} + {b}", 2, lambda bits: bits - 1, lambda a, b: a + b,
-             from_rule(2, 4, _add), "carry", "sums"),
+             from_rule(2, 4, _add), "the adder", "carry", "sums", "a0 xor b0"),
         Task("sub", "binary subtraction", "{a} - {b}", 2, lambda bits: bits, lambda a, b: a - b,
-             from_rule(2, 4, _sub), "borrow", "differences"),
+             from_rule(2, 4, _sub), "the subtractor", "borrow", "differences", "a0 xor b0"),
         Task("add3", "adding three numbers", "{a} + {b} + {c}", 3, lambda bits: bits - 2, lambda a, b, c: a + b + c,
-             from_rule(3, 8, _add3), "carry", "sums", {"learning_rate": 0.02, "batch_size": 64}),
+             from_rule(3, 8, _add3), "the three-number adder", "carry", "sums", "a0 xor b0 xor c0",
+             {"learning_rate": 0.02, "batch_size": 64, "clip": 0.5}),
         Task("times3", "multiplying by three", "3 \u00d7 {a}", 1, lambda bits: bits - 2, lambda a: 3 * a,
-             from_rule(3, 2, _times3), "carry", "products"),
+             from_rule(3, 2, _times3), "the times-three machine", "carry", "products", "a0"),
         Task("mul", "binary multiplication", "{a} \u00d7 {b}", 2, lambda bits: bits // 2, lambda a, b: a * b,
-             None, "partial products", "products", {"hidden": 32, "learning_rate": 0.01, "batch_size": 64}),
+             None, "no finite machine", "partial products", "products", "a0 and b0",
+             {"hidden": 32, "learning_rate": 0.01, "batch_size": 64}),
     )
 }  # fmt: skip
 ADD = TASKS["add"]
