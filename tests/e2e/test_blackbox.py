@@ -111,7 +111,7 @@ def test_an_early_machine_is_not_addition_and_its_counterexample_goes_to_ask(app
     counter = found["counterexample"]
     assert not found["equivalent"] and counter
     expect(by_id(app, "machine-verdict")).to_contain_text(
-        f"Not binary addition: the shortest input on which this machine differs from addition is "
+        f"Not binary addition: the shortest input on which this machine differs from the adder is "
         f"{counter['a']} + {counter['b']}"
     )
     by_id(app, "counterexample-ask").click()

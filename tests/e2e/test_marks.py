@@ -8,6 +8,7 @@ from conftest import open_app, settle, status
 from playwright.sync_api import expect
 from rnnadd import cli, milestones
 from rnnadd.session import Config, Session
+from rnnadd.tasks import TASKS
 from test_compare import base_url_of
 from test_page import by_id
 
@@ -15,11 +16,12 @@ ALL_FOUND = f"window.rnnDemo.status().milestones.length === {len(milestones.ORDE
 
 
 def in_cpython(**overrides) -> list[tuple[str, int]]:
-    session = Session(Config(**overrides))
+    """The milestones CPython finds in a run of these settings (with its task's suggested ones)."""
+    session = Session(Config(**{**TASKS[overrides.get("task", "add")].suggested, **overrides}))
     while not session.solved():
         session.step(1000, until_solved=True)
     c = session.config
-    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between)
+    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between, c.task)
     found.update(session.timeline.steps, session.timeline.weights)
     return [(reached.name, reached.step) for reached in found.reached()]
 
@@ -97,10 +99,8 @@ def test_a_run_that_never_learns_says_which_milestones_never_came(app):
 
 def test_each_milestone_has_its_test_stated_in_the_page(app):
     by_id(app, "milestone-tests").locator("summary").click()
-    for name in milestones.ORDER:
-        expect(by_id(app, "milestone-tests")).to_contain_text(
-            f"{milestones.TITLES[name]}: {milestones.DEFINITIONS[name]}"
-        )
+    for definition in milestones.definitions():
+        expect(by_id(app, "milestone-tests")).to_contain_text(f"{definition['title']}: {definition['test']}")
 
 
 def test_a_loaded_session_shows_the_milestones_of_its_run(app, tmp_path):

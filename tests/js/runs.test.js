@@ -76,12 +76,12 @@ test("storage that is missing or full keeps runs for the visit, without an error
 test("CSV export: one row per curve point, with the run's settings and outcome", () => {
   const book = new RunBook(null);
   book.keep(run("a", {}, 20));
-  book.keep(run("b", { activation: "sigmoid" }, 20));
+  book.keep({ ...run("b", { activation: "sigmoid" }, 20), machine: { states: 2, equivalent: true } });
   const lines = book.toCSV().trim().split("\n");
-  assert.equal(lines[0], "run,bits,cell,activation,seed,solvedAt,solveMs,divergedAt,finalLoss,series,step,value");
+  assert.equal(lines[0], "run,bits,cell,activation,seed,solvedAt,solveMs,divergedAt,finalLoss,machineStates,series,step,value");
   assert.equal(lines.length, 1 + 2 * (20 + 20));
-  assert.equal(lines[1], "1,8,elman,tanh,0,100,80.5,,0.05,loss,1,1");
-  assert.ok(lines.some((line) => line.startsWith("2,8,elman,sigmoid,0,100,80.5,,0.05,exact,20,0.2")));
+  assert.equal(lines[1], "1,8,elman,tanh,0,100,80.5,,0.05,,loss,1,1");
+  assert.ok(lines.some((line) => line.startsWith("2,8,elman,sigmoid,0,100,80.5,,0.05,2,exact,20,0.2")));
 });
 
 test("a notebook replay's label leads with it, and runs without it read as off", () => {

@@ -6,20 +6,29 @@ import { test } from "node:test";
 import { PATIENCE_STEPS, STOPS, Tour, tourPace } from "../../web/js/tour.js";
 
 const definitions = Object.keys(STOPS).map((name) => ({ name, title: `title of ${name}`, test: "" }));
-const figures = { exact: 0.05, unit: 3, correlation: -0.93, split: 0.995, longest: 40, failing: { a: "1", b: "2" } };
+// Tasks as rnnadd.page describes them: the words the stops speak in.
+const words = { letters: ["a", "b"], problem: "pair", answers: "sums", answer: "sum", bit0: "a0 xor b0", finite: true, states: 2, milestones: definitions };
+const ADD = { ...words, title: "binary addition", formula: "a + b", memory: "carry", machineName: "the adder" };
+const SUB = { ...words, title: "binary subtraction", formula: "a - b", memory: "borrow", answers: "differences", machineName: "the subtractor" };
+const MUL = { ...words, title: "binary multiplication", formula: "a \u00d7 b", memory: "partial products", answers: "products", bit0: "a0 and b0", finite: false, states: null, machineName: "no finite machine", milestones: definitions.filter((d) => ["first_bit", "solved", "limits"].includes(d.name)) };
+const figures = { exact: 0.05, unit: 3, correlation: -0.93, split: 0.995, longest: 40, failing: { a: "1", b: "2", text: "1 + 2" } };
 const milestone = (name, step) => ({ name, step, title: `title of ${name}`, ...figures });
 
-function setUp() {
+function setUp(task = ADD) {
   const log = [];
   const tour = new Tour({
     pause: () => log.push("pause"),
     resume: () => log.push("resume"),
     show: (step) => log.push(`show ${step}`),
-    say: (stop) => log.push(`say ${stop.name} ${stop.view}${stop.last ? " last" : ""}`),
+    say: (stop) => {
+      log.push(`say ${stop.name} ${stop.view}${stop.last ? " last" : ""}`);
+      said.push(stop.lines.join(" "));
+    },
     end: () => log.push("end"),
   });
-  tour.start(definitions);
-  return { tour, log };
+  const said = [];
+  tour.start(task);
+  return { tour, log, said };
 }
 
 test("each milestone stops the run with its view, and Next goes on", () => {
@@ -82,7 +91,7 @@ test("a run with no new milestone for PATIENCE_STEPS steps is ended and said to 
   run.step = 40 + PATIENCE_STEPS;
   tour.update(run);
   assert.deepEqual(log.slice(-2), ["pause", "say end machine last"]);
-  assert.match(tour.closing(run, true)[0], /will not learn to add/);
+  assert.match(tour.closing(run, true)[0], /will not learn a \+ b/);
 });
 
 test("Esc ends the tour at any stop", () => {
@@ -100,4 +109,32 @@ test("the pace takes the early steps slowly and the later ones faster", () => {
   let seconds = 0;
   for (let step = 0; step < 51; step += 1) seconds += 1 / tourPace(step);
   assert.ok(seconds > 15 && seconds < 30, `${seconds} s for 51 steps`);
+});
+
+test("each stop speaks in the words of the run's task", () => {
+  const { tour, said } = setUp(SUB);
+  assert.match(said[0], /reads two numbers .* writes a - b/);
+  tour.next();
+  const run = { reached: [milestone("carry", 30), milestone("machine", 40), milestone("limits", 50)], phase: "training", step: 51, pending: false };
+  for (let i = 0; i < 3; i += 1) {
+    tour.update(run);
+    tour.next();
+  }
+  assert.match(said[1], /Unit 3 now follows the borrow/);
+  assert.match(said[2], /now the subtractor itself .* as binary subtraction/);
+  assert.match(said[3], /64-bit differences: right through borrow chains of 40, then wrong on 1 \+ 2/);
+});
+
+test("multiplication's tour has no memory stops, and its limits fade with the width", () => {
+  const { tour, said } = setUp(MUL);
+  tour.next();
+  const run = { reached: [milestone("first_bit", 5), { ...milestone("solved", 300) }, { name: "limits", step: 300, wider: [[12, 0.031], [24, 0]] }], phase: "paused", solved: true, step: 300, pending: false };
+  for (let i = 0; i < 4; i += 1) {
+    tour.update(run);
+    tour.next();
+  }
+  assert.match(said[1], /lowest bit of a \u00d7 b is a and b/);
+  assert.match(said[3], /3\.1% at 12 bits, 0\.0% at 24 bits of products right/);
+  assert.match(said[4], /whole story of this run, from the first bit to its limits/);
+  assert.doesNotMatch(said[4], /never reached/, "a run of mul reaches all three of its milestones");
 });

@@ -106,7 +106,7 @@ const tour = new Tour({
     if (trainer.solvedAt === null) trainer.play();
   },
   show: (step) => showMilestone(step),
-  say: (stop) => showTourStop(stop, Object.fromEntries(state.described.milestones.map((m) => [m.name, m.title]))),
+  say: (stop) => showTourStop(stop, Object.fromEntries(taskOf().milestones.map((m) => [m.name, m.title]))),
   end: () => {
     trainer.setPace(null);
     hideTourStop();
@@ -117,12 +117,11 @@ const TOUR_OFFERED = "rnnadd-tour-offered";
 // A fresh run of the form's settings, trained at the tour's pace.
 async function startTour() {
   $("tour-offer").hidden = true;
-  if (taskOf() !== state.described.tasks.add) return; // its milestones are addition's
   remember(TOUR_OFFERED);
   tour.finish();
   if (trainer.step > 0 || trainer.phase !== "ready") await reset();
   trainer.setPace(tourPace);
-  tour.start(state.described.milestones);
+  tour.start(taskOf());
 }
 
 function remember(key) {
@@ -180,8 +179,8 @@ function show(values, why) {
     if (values.milestones.pending && trainer.phase !== "training") testMoreMilestones();
   }
   if (values.explain_wide && state.explanation) showExplanation({ ...state.explanation, agreement: [state.explanation.agreement[0], values.explain_wide] });
-  // Kept when a run stops, and again when its last milestones come (after the other views).
-  if (why === "stopped" || trainer.phase === "error" || (values.milestones && trainer.phase !== "training")) keepRun();
+  // Kept when a run stops, and again when its machine and its last milestones come (after the other views).
+  if (why === "stopped" || trainer.phase === "error" || ((values.milestones || values.explain) && trainer.phase !== "training")) keepRun();
   for (const view of ["status", "bits", "timeline"]) state.stale.add(view);
 }
 
@@ -270,7 +269,7 @@ function drawRuns() {
     else state.hiddenRuns.add(run.id);
     drawRuns();
   };
-  drawRunsTable($("runs-rows"), kept, pick, show, state.described.milestones);
+  drawRunsTable($("runs-rows"), kept, pick, show, (run) => state.described.tasks[run.config.task ?? "add"].milestones);
   $("runs-notice").hidden = state.runBook.persistent;
   state.stale.add("loss").add("accuracy");
 }
@@ -324,7 +323,7 @@ function newSession({ config, notebook = null, kept }) {
   state.notebook = notebook;
   startRun(notebook ? { ...config, notebook: notebook.join("+") || "as written" } : config);
   $("save-button").disabled = Boolean(notebook); // a replay is shared by its link, not saved
-  showTask(state.described.tasks[config.task], config.task === "add");
+  showTask(state.described.tasks[config.task]);
   state.formTask = config.task;
   Object.assign(state, { config, loss: NaN, exactMatch: 0, perBit: 0, exactAllPairs: false, carryUnits: null, provenAt: null });
   state.milestones = { reached: [], pending: false };
@@ -352,6 +351,8 @@ function showGeneralisation(rows) {
 
 function showExplanation(explanation) {
   state.explanation = explanation;
+  // The run's own machine is the one read off its last step (not a step looked back at).
+  if (explanation && state.run && explanation.step === state.run.steps) state.run.machine = { states: explanation.states, equivalent: explanation.equivalent };
   state.stale.add("machine");
   const text = explanation && explanationText(explanation, taskOf());
   $("machine-verdict").textContent = text ? text.verdict : "";
@@ -365,19 +366,17 @@ function showExplanation(explanation) {
   if (counter) $("counterexample-ask").textContent = `Ask the network ${counter.text}`;
 }
 
-// The ask box and the tour for the session's task: one box per operand, the task's signs
-// between them; the tour follows addition's milestones only.
+// The ask box and the milestones' tests for the session's task: one box per operand, the
+// task's signs between them.
 const ASK_BOXES = ["a", "b", "c"];
-function showTask(task, adding) {
+function showTask(task) {
   const signs = task.formula.split(/\b[abc]\b/); // "a + b + c" -> ["", " + ", " + ", ""]
   $("ask-prefix").textContent = signs[0].trim();
   ASK_BOXES.forEach((letter, i) => {
     $(`ask-${letter}-label`).hidden = !task.letters.includes(letter);
     if (i > 0) $(`ask-sign-${letter}`).textContent = task.letters.includes(letter) ? signs[i].trim() : "";
   });
-  $("tour-button").disabled = !adding;
-  if (!adding) $("tour-offer").hidden = true;
-  $("tour-button").title = adding ? "" : "The tour follows the milestones of addition: choose the task add to take it.";
+  drawMilestoneTests($("milestone-tests"), task.milestones);
 }
 
 const askOperands = () => taskOf().letters.map((letter) => $(`ask-${letter}`).value);
@@ -432,7 +431,7 @@ function draw() {
   if (stale.size) describeCanvases();
   if (stale.has("status")) setText($("status"), statusText(status(), trainer));
   if (stale.has("timeline")) drawTimeline();
-  const marks = chartMarks(state.milestones.reached, state.described.milestones);
+  const marks = chartMarks(state.milestones.reached, taskOf().milestones);
   if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, overlays("loss"), comparedRuns().current, scrubber.at, marks);
   if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
   if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"), scrubber.at, marks);
@@ -476,10 +475,9 @@ function setAttribute(element, name, value) {
 function drawMilestones() {
   const { reached, pending, tested } = state.milestones;
   const settled = !pending && tested === scrubber.kept.at(-1) && trainer.phase !== "training";
-  let outlook = !settled ? "not yet" : trainer.solvedAt !== null ? "not reached in this run" : `not reached by step ${trainer.step}`;
-  if (taskOf() !== state.described.tasks.add) outlook = `not looked for in ${taskOf().formula} (the milestones are addition's)`;
-  drawMilestoneList($("milestone-list"), state.described.milestones, reached, outlook, showMilestone);
-  drawSliderMarks($("milestone-marks"), state.described.milestones, reached, scrubber.kept, showMilestone);
+  const outlook = !settled ? "not yet" : trainer.solvedAt !== null ? "not reached in this run" : `not reached by step ${trainer.step}`;
+  drawMilestoneList($("milestone-list"), taskOf().milestones, reached, outlook, showMilestone);
+  drawSliderMarks($("milestone-marks"), taskOf().milestones, reached, scrubber.kept, showMilestone);
 }
 
 function drawTimeline() {
@@ -783,7 +781,6 @@ async function main() {
   $("load-time").hidden = false;
   buildForm($("hyperparameters"), state.described.fields, () => readForm(state.described.fields));
   buildNotebookChoice($("notebook-choice"));
-  drawMilestoneTests($("milestone-tests"), state.described.milestones);
   wireControls();
   drawRuns();
   $("app").hidden = false;

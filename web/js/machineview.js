@@ -1,14 +1,6 @@
 // The machine the network became (rnnadd.page explain): its states as circles, each
 // transition an arrow labelled "a b / bit written", all inputs that share an arrow on it.
-// task: the task as rnnadd.page describes it (its symbols, title, memory).
-
-// Each finite task's machine and what it computes, in the verdict's words.
-const MACHINES = {
-  add: { machine: "the adder", short: "addition" },
-  sub: { machine: "the subtractor", short: "subtraction" },
-  add3: { machine: "the three-number adder", short: "adding three numbers" },
-  times3: { machine: "the times-three machine", short: "multiplying by three" },
-};
+// task: the task as rnnadd.page describes it (its symbols, title, memory, machine's name).
 
 import { fitCanvas } from "./linechart.js";
 import { colors, withAlpha } from "./theme.js";
@@ -166,10 +158,9 @@ function verdictText(explanation, task) {
   if (!task.finite) {
     return `No finite machine computes ${task.formula}: the one read off these weights has ${explanation.states} states, and a wider width needs more, so no network of fixed size does it for every width.`;
   }
-  const { machine, short } = MACHINES[explanation.task];
   return counter
-    ? `Not ${task.title}: the shortest input on which this machine differs from ${short} is ${counter.text} (bit ${counter.steps - 1}).`
-    : `This machine is ${task.title}, exactly: checked against ${machine} on every input of every length.`;
+    ? `Not ${task.title}: the shortest input on which this machine differs from ${task.machineName} is ${counter.text} (bit ${counter.steps - 1}).`
+    : `This machine is ${task.title}, exactly: checked against ${task.machineName} on every input of every length.`;
 }
 
 // What the checks established, in words: the verdict, how far the network follows the

@@ -8,12 +8,13 @@ const STORAGE_KEY = "rnnadd-runs";
 // Okabe-Ito colours, told apart under the common colour-vision deficiencies.
 export const RUN_COLORS = ["#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000", "#999999"];
 
-export function record({ id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss, exact, milestones = [] }) {
+// machine: the machine read off the run's last weights, {states, equivalent}, once it is read.
+export function record({ id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss, exact, milestones = [], machine = null }) {
   const curve = (series) => {
     const { xs, ys } = series.toJSON();
     return { steps: xs, values: ys };
   };
-  return { format: "rnnadd-run", version: 1, id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss: curve(loss), exact: curve(exact), milestones };
+  return { format: "rnnadd-run", version: 1, id, config, steps, solvedAt, solveMs, divergedAt, finalLoss, loss: curve(loss), exact: curve(exact), milestones, machine };
 }
 
 // A record from a file: the fields the page shows, checked, or an Error naming what is wrong.
@@ -76,9 +77,9 @@ export class RunBook {
   toCSV() {
     const keys = this.runs.length ? Object.keys(this.runs[0].config) : [];
     const summary = ["solvedAt", "solveMs", "divergedAt", "finalLoss"];
-    const rows = [["run", ...keys, ...summary, "series", "step", "value"].join(",")];
+    const rows = [["run", ...keys, ...summary, "machineStates", "series", "step", "value"].join(",")];
     this.runs.forEach((run, index) => {
-      const fields = [index + 1, ...keys.map((key) => run.config[key]), ...summary.map((key) => run[key] ?? "")];
+      const fields = [index + 1, ...keys.map((key) => run.config[key]), ...summary.map((key) => run[key] ?? ""), run.machine?.states ?? ""];
       for (const series of ["loss", "exact"]) {
         run[series].steps.forEach((step, i) => rows.push([...fields, series, step, run[series].values[i]].join(",")));
       }

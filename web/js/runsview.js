@@ -22,9 +22,15 @@ function milestoneSteps(run, definitions) {
   return definitions.map((definition) => steps.get(definition.name) ?? "\u2013").join(" \u00b7 ");
 }
 
+// The machine read off its last weights: "2 states, the task's" or "445 states"; "" before it is read.
+function machineText(run) {
+  if (!run.machine) return "";
+  return `${run.machine.states} states${run.machine.equivalent ? ", the task's" : ""}`;
+}
+
 // rows: [{run, color, label, shown}]; onPick(run) when a row is clicked, onShow(run, shown) for its
-// checkbox; definitions: the milestones as stated (page.describe).
-export function drawRunsTable(body, rows, onPick, onShow, definitions) {
+// checkbox; definitionsOf(run): the milestones of its task, as stated (page.describe).
+export function drawRunsTable(body, rows, onPick, onShow, definitionsOf) {
   body.replaceChildren(
     ...rows.map(({ run, color, label, shown }) => {
       const tr = document.createElement("tr");
@@ -41,7 +47,7 @@ export function drawRunsTable(body, rows, onPick, onShow, definitions) {
       const name = tr.insertCell();
       name.append(show, " ", swatch, ` ${label}`);
       const finalLoss = run.finalLoss === null ? "" : run.finalLoss.toPrecision(3);
-      for (const text of [...outcome(run), finalLoss, milestoneSteps(run, definitions)]) tr.insertCell().textContent = text;
+      for (const text of [...outcome(run), finalLoss, machineText(run), milestoneSteps(run, definitionsOf(run))]) tr.insertCell().textContent = text;
       const pick = () => onPick(run);
       tr.addEventListener("click", pick);
       tr.addEventListener("keydown", (event) => event.key === "Enter" && pick());
