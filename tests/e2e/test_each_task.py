@@ -8,6 +8,7 @@ from conftest import open_app, settle, status
 from playwright.sync_api import expect
 from rnnadd import milestones
 from rnnadd.tasks import TASKS
+from test_compare import base_url_of
 from test_marks import in_cpython
 from test_page import by_id, pixels, train_until
 
@@ -80,3 +81,51 @@ def test_multiplication_is_learnt_only_as_far_as_its_width_and_the_page_says_no_
         f"No finite machine computes a \u00d7 b: the one read off these weights has {found['states']} states"
     )
     assert "chains" not in found and status(app)["config"]["task"] == "mul"
+
+
+MUL = "task=mul&hidden=32&learning_rate=0.01&batch_size=64"
+
+
+def solved_and_read(page, link: str) -> dict:
+    """A run opened by `link`, trained to solved, its milestones found and its machine read."""
+    open_app(page, base_url_of(page) + link)
+    state = train_until(page, "window.rnnDemo.status().phase === 'solved'", timeout=120_000)
+    page.wait_for_function("window.rnnDemo.status().milestones.some((m) => m.name === 'limits')", timeout=60_000)
+    page.wait_for_function(
+        f"window.rnnDemo.explanation() && window.rnnDemo.explanation().step === {state['step']}", timeout=60_000
+    )
+    return state
+
+
+def test_runs_of_other_tasks_and_widths_are_kept_side_by_side_with_the_machine_each_became(app):
+    """Multiplication at 4 and 6 bits, then subtraction: the table names what differs, the steps
+    each took, and the machine read off each run's last weights: multiplication's grows with the
+    width, subtraction's is the subtractor; multiplication's limits say how it fails wider."""
+    app.evaluate("localStorage.clear()")
+    found = []
+    for link in (f"#{MUL}&bits=4", f"#{MUL}&bits=6", "#task=sub"):
+        state = solved_and_read(app, link)
+        found.append((state["step"], app.evaluate("window.rnnDemo.explanation()")))
+        if link.startswith(f"#{MUL}"):
+            limits = {m["name"]: m for m in status(app)["milestones"]}["limits"]
+            widths, shares = zip(*limits["wider"], strict=True)
+            bits = state["config"]["bits"]
+            assert widths == (2 * bits, 4 * bits, 64) and shares[0] < 1 and list(shares) == sorted(shares, reverse=True)
+            expect(by_id(app, "milestones")).to_contain_text(
+                f"products right beyond the training width: {shares[0]:.1%} at {2 * bits} bits"
+            )
+    (mul4, read4), (mul6, read6), (sub, read_sub) = found
+    assert not read4["equivalent"] and read4["states"] < read6["states"] and read_sub["equivalent"]
+    settle(app)
+    table = [row.inner_text().split("\t") for row in app.get_by_test_id("run-row").all()]
+    assert [row[0].strip().split(", ")[:2] for row in table] == [
+        ["task mul", "bits 4"],
+        ["task mul", "bits 6"],
+        ["task sub", "bits 8"],
+    ]
+    assert [row[1] for row in table] == [str(mul4), str(mul6), str(sub)]
+    assert [row[4] for row in table] == [
+        f"{read4['states']} states",
+        f"{read6['states']} states",
+        "2 states, the task's",
+    ]
