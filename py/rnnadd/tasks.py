@@ -173,7 +173,7 @@ TASKS = {
              from_rule(2, 4, _sub), "the subtractor", "borrow", "differences", "a0 xor b0"),
         Task("add3", "adding three numbers", "{a} + {b} + {c}", 3, lambda bits: bits - 2, lambda a, b, c: a + b + c,
              from_rule(3, 8, _add3), "the three-number adder", "carry", "sums", "a0 xor b0 xor c0",
-             {"learning_rate": 0.02, "batch_size": 64, "clip": 0.5}),
+             {"learning_rate": 0.02, "batch_size": 128, "clip": 0.5}),
         Task("times3", "multiplying by three", "3 \u00d7 {a}", 1, lambda bits: bits - 2, lambda a: 3 * a,
              from_rule(3, 2, _times3), "the times-three machine", "carry", "products", "a0"),
         Task("mul", "binary multiplication", "{a} \u00d7 {b}", 2, lambda bits: bits // 2, lambda a, b: a * b,
