@@ -251,12 +251,13 @@ class Trainer:
         }
 
     def carry_units(self, at: int | None = None) -> dict:
-        """How closely each unit follows the carry over a seeded sample, and the units that follow it most."""
+        """How closely each unit follows the carry over a seeded sample, and the units that follow it
+        most; no correlations where the task has no finite machine, hence no memory to follow."""
         config = self.session.config
         pairs = evaluation.sample_size(evaluation.CORRELATION_PAIRS, config.hidden)
         weights = self.session.weights_at(at)
         if self.task.machine is None:
-            return {"correlations": [0.0] * config.hidden, "carryUnits": []}
+            return {"correlations": None, "carryUnits": []}
         correlations = evaluation.carry_correlations(
             weights, config.activation, config.bits, pairs, SAMPLE_SEED, task=self.task
         )

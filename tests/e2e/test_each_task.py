@@ -19,7 +19,19 @@ VERDICTS = {
     "times3": "This machine is multiplying by three, exactly: checked against the times-three machine",
 }
 ASKED = {"sub": ("5", "9"), "add3": ("13", "7", "9"), "times3": ("21",)}
-SAME_RUN = {"sub", "times3"}  # solved in tens of steps, where WebAssembly's rounding has not yet parted from CPython's
+SAME_RUN = {"sub", "times3"}
+HUES_JS = """id => {
+  const canvas = document.querySelector(`[data-testid="${id}"]`);
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  const hues = { blue: 0, orange: 0, green: 0 };
+  for (let i = 0; i < data.length; i += 4) {
+    const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+    if (b > g + 20 && b > r + 40) hues.blue += 1;
+    else if (r > g + 40 && r > b + 60) hues.orange += 1;
+    else if (g > b && g > r + 50) hues.green += 1;
+  }
+  return hues;
+}"""  # solved in tens of steps, where WebAssembly's rounding has not yet parted from CPython's
 
 
 @pytest.mark.parametrize("name", list(VERDICTS))
@@ -41,6 +53,15 @@ def test_a_task_chosen_in_the_form_trains_to_solved_reads_as_its_machine_and_ans
     found = app.evaluate("window.rnnDemo.explanation()")
     assert found["task"] == name and found["equivalent"] and found["states"] == task.machine.size
     expect(by_id(app, "machine-verdict")).to_contain_text(VERDICTS[name])
+    # The views speak of the task's memory; the state space colours each of its values (a third,
+    # green, for a carry of 2).
+    expect(by_id(app, "hidden-caption")).to_contain_text(f"Above them, the true {task.memory}.")
+    clouds = {2: "two", 3: "three"}[task.machine.size]
+    expect(by_id(app, "space-caption")).to_contain_text(f"the true {task.memory} after that step")
+    expect(by_id(app, "space-caption")).to_contain_text(f"the {clouds} clouds pull apart")
+    hues = app.evaluate(HUES_JS, "state-space")
+    assert hues["blue"] > 50 and hues["orange"] > 50, hues
+    assert (hues["green"] > 50) == (task.machine.size == 3), hues
     # The ask box has one box per operand, and the truth is the task's.
     for letter in "abc":
         expect(by_id(app, f"ask-{letter}")).to_be_visible(visible=letter in task.letters)
@@ -81,6 +102,12 @@ def test_multiplication_is_learnt_only_as_far_as_its_width_and_the_page_says_no_
         f"No finite machine computes a \u00d7 b: the one read off these weights has {found['states']} states"
     )
     assert "chains" not in found and status(app)["config"]["task"] == "mul"
+    # No finite memory to show: no row above the units, no colours in the state space.
+    expect(by_id(app, "hidden-caption")).to_contain_text("there is no memory of a fixed size to show")
+    expect(by_id(app, "space-caption")).to_contain_text("No finite memory colours them")
+    hues = app.evaluate(HUES_JS, "state-space")
+    assert hues["blue"] > 50 and hues["orange"] == hues["green"] == 0, hues
+    assert app.evaluate("window.rnnDemo.hiddenView().correlations") is None
 
 
 MUL = "task=mul&hidden=32&learning_rate=0.01&batch_size=64"

@@ -11,6 +11,7 @@ import { hideTourStop, showTourStop } from "./tourview.js";
 import { drawBitView, rightCount, rowAt } from "./bitview.js";
 import { drawHeatmap } from "./heatmap.js";
 import { drawStateSpace, problemAt } from "./statespace.js";
+import { memoryValues, wordsOf } from "./taskwords.js";
 import { drawMachine, explanationText } from "./machineview.js";
 import { showAnswer } from "./answer.js";
 import { PythonError, startPython } from "./python.js";
@@ -377,6 +378,10 @@ function showTask(task) {
     if (i > 0) $(`ask-sign-${letter}`).textContent = task.letters.includes(letter) ? signs[i].trim() : "";
   });
   drawMilestoneTests($("milestone-tests"), task.milestones);
+  const words = wordsOf(task);
+  $("bit-caption").textContent = words.bits;
+  $("hidden-caption").textContent = words.hidden;
+  $("space-caption").textContent = words.space;
 }
 
 const askOperands = () => taskOf().letters.map((letter) => $(`ask-${letter}`).value);
@@ -419,10 +424,11 @@ function describeCanvases() {
   describe("accuracy-chart", `Accuracy chart: exact-match ${percent(state.exactMatch)} (${state.exactAllPairs ? "all pairs" : "recent batches"}), per bit ${percent(state.perBit)}, at step ${trainer.step}`);
   describe("bit-view", `Bit panel, ${$("bit-summary").textContent || "empty"}`);
   const view = state.hiddenView;
-  const units = state.carryUnits && state.carryUnits.carryUnits.length ? `; units following the carry most: ${state.carryUnits.carryUnits.join(", ")}` : "";
+  const { memory } = taskOf();
+  const units = state.carryUnits && state.carryUnits.carryUnits.length ? `; units following the ${memory} most: ${state.carryUnits.carryUnits.join(", ")}` : "";
   describe("hidden-view", view ? `Hidden units while the network works out ${view.text}, ${when}${units}` : "Hidden units: not drawn yet");
   const space = state.stateSpace;
-  describe("state-space", space ? `State space ${when}: ${space.a.length} problems' hidden states on two components explaining ${percent(space.explained[0])} and ${percent(space.explained[1])} of their variance, coloured by the carry` : "State space: not drawn yet");
+  describe("state-space", space ? `State space ${when}: ${space.a.length} problems' hidden states on two components explaining ${percent(space.explained[0])} and ${percent(space.explained[1])} of their variance${taskOf().finite ? `, coloured by the ${memory}` : ""}` : "State space: not drawn yet");
   describe("machine-view", state.explanation ? `Machine read off the weights: ${state.explanation.states} states. ${$("machine-verdict").textContent}` : "Machine: read off the weights when training stops");
 }
 
@@ -437,13 +443,13 @@ function draw() {
   if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"), scrubber.at, marks);
   if (stale.has("milestones") || stale.has("timeline")) drawMilestones();
   if (stale.has("bits")) {
-    drawBitView($("bit-view"), state.panel, state.view === "embed");
+    drawBitView($("bit-view"), state.panel, state.view === "embed", wordsOf(taskOf()).travels);
     const right = rightCount(state.panel);
     const when = state.panelStep === trainer.step && scrubber.at === null ? `now (step ${trainer.step})` : `at step ${state.panelStep} of ${trainer.step}`;
     setText($("bit-summary"), state.panel.length ? `${when}: ${right} of ${state.panel.length} problems right` : "");
   }
-  if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits, taskOf().memory);
-  if (stale.has("space")) drawStateSpace($("state-space"), state.stateSpace);
+  if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits, taskOf());
+  if (stale.has("space")) drawStateSpace($("state-space"), state.stateSpace, memoryValues(taskOf()));
   if (stale.has("machine")) drawMachine($("machine-view"), state.explanation, taskOf());
   stale.clear();
   const phase = trainer.phase;

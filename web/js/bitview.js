@@ -36,7 +36,8 @@ export function bitViewHeight(rows, compact = false) {
   return HEADER + rows * (compact ? COMPACT_ROW : ROW) + 4;
 }
 
-export function drawBitView(canvas, panel, compact = false) {
+// travels: the header over the bits' order, in the task's words (taskwords.js): "carry travels ←".
+export function drawBitView(canvas, panel, compact, travels) {
   const row = compact ? COMPACT_ROW : ROW;
   // Within a row: the label's two lines, the true bits, then the network's, as fractions of its height.
   const [line1, line2, targetH] = [Math.round(0.24 * row), Math.round(0.66 * row), Math.round(0.34 * row)];
@@ -54,7 +55,7 @@ export function drawBitView(canvas, panel, compact = false) {
   ctx.fillStyle = colors().muted;
   ctx.textBaseline = "middle";
   ctx.textAlign = "left";
-  ctx.fillText("carry travels \u2190", left, HEADER / 2);
+  ctx.fillText(travels, left, HEADER / 2);
   ctx.textAlign = "right";
   ctx.fillText("bit 0", left + bits * cell, HEADER / 2);
 

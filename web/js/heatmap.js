@@ -21,8 +21,9 @@ export function heatmapHeight(units) {
 }
 
 // view: the states of one problem (rnnadd.page hidden_view); carry: {correlations, carryUnits} or null;
-// memory: what the task's machine keeps, "carry" or "borrow", drawn above the units where it has one.
-export function drawHeatmap(canvas, view, carry, memory = "carry") {
+// task: as rnnadd.page describes it; its memory ("carry", "borrow") is drawn above the units where it
+// has one, darker for a larger value (a carry of 0, 1 or 2).
+export function drawHeatmap(canvas, view, carry, task) {
   if (!view) return;
   const units = view.states[0].length;
   const correlations = carry ? carry.correlations : null;
@@ -45,9 +46,9 @@ export function drawHeatmap(canvas, view, carry, memory = "carry") {
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "right";
   if (view.carry) {
-    ctx.fillText(memory, LEFT - 6, TOP - 12);
+    ctx.fillText(task.memory, LEFT - 6, TOP - 12);
     for (let t = 0; t < steps; t += 1) {
-      ctx.fillStyle = view.carry[t] ? colors().ink : colors().empty;
+      ctx.fillStyle = mix(colors().empty, colors().ink, view.carry[t] / (task.states - 1));
       ctx.fillRect(x(t) + 1, TOP - 18, cell - 2, 12);
     }
   }

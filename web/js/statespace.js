@@ -1,12 +1,13 @@
 // The state space: every hidden state of fixed problems, every step, on the two
 // directions in which the states vary most (rnnadd.page state_space), coloured by
-// the true carry after that step. The selected problem's path is drawn through them.
+// the true memory after that step (the carry, the borrow). The selected problem's path is drawn through them.
 
 import { fitCanvas } from "./linechart.js";
 import { colors, withAlpha } from "./theme.js";
 
-// Blue and orange (the accent and the warm colour): apart under the common colour-vision deficiencies.
-const carryColor = (carry) => (carry ? colors().warm : colors().accent);
+// Blue, orange and bluish green (the accent, the warm and the exact-match colour): apart under the
+// common colour-vision deficiencies.
+const memoryColor = (value) => [colors().accent, colors().warm, colors().exact][value];
 const PAD = { left: 10, right: 10, top: 26, bottom: 22 };
 const HIT_PX = 8;
 
@@ -41,17 +42,18 @@ export function problemAt(canvas, space, x, y) {
   return best < 0 ? -1 : best % space.a.length;
 }
 
-export function drawStateSpace(canvas, space) {
+// legend: [{value, label}] for each value of the memory (taskwords.memoryValues); none: one colour.
+export function drawStateSpace(canvas, space, legend) {
   const { ctx, width, height } = fitCanvas(canvas);
   if (!space) return;
   const { toX, toY } = scales(space, width, height);
   // One path per colour: thousands of dots in two fills.
-  for (const carry of [0, 1]) {
+  for (const { value } of legend.length ? legend : [{ value: 0 }]) {
     ctx.beginPath();
     for (let i = 0; i < space.x.length; i += 1) {
-      if (space.carry[i] === carry) ctx.rect(toX(space.x[i]) - 1.5, toY(space.y[i]) - 1.5, 3, 3);
+      if (space.carry[i] === value) ctx.rect(toX(space.x[i]) - 1.5, toY(space.y[i]) - 1.5, 3, 3);
     }
-    ctx.fillStyle = withAlpha(carryColor(carry), 0.55);
+    ctx.fillStyle = withAlpha(memoryColor(value), 0.55);
     ctx.fill();
   }
   // The selected problem's path, step by step, ringed at its last state.
@@ -73,8 +75,11 @@ export function drawStateSpace(canvas, space) {
   ctx.fillText(`\u2192 first component, ${percent(space.explained[0])} of the variance`, PAD.left, height - PAD.bottom + 6);
   ctx.fillText(`\u2191 second, ${percent(space.explained[1])}; path: ${path.text}`, PAD.left, 4);
   ctx.textAlign = "right";
-  ctx.fillStyle = carryColor(1);
-  ctx.fillText("\u25a0 carry 1", width - PAD.right, 4);
-  ctx.fillStyle = carryColor(0);
-  ctx.fillText("\u25a0 carry 0", width - PAD.right - 62, 4);
+  let right = width - PAD.right;
+  for (const { value, label } of [...legend].reverse()) {
+    const text = `\u25a0 ${label}`;
+    ctx.fillStyle = memoryColor(value);
+    ctx.fillText(text, right, 4);
+    right -= ctx.measureText(text).width + 10;
+  }
 }
