@@ -102,3 +102,31 @@ def test_the_embedded_view_has_a_compact_tour_and_esc_ends_it(page, base_url):
     by_id(page, "train-toggle").click()  # back to full speed, with no more stops
     page.wait_for_function("window.rnnDemo.status().phase === 'solved'", timeout=60_000)
     assert page.evaluate("document.querySelector('#tour-card').hidden")
+
+
+def test_the_tour_of_a_subtraction_stops_at_its_milestones_in_its_words(app, base_url):
+    """The same tour for another task: CPython's milestones of the run, each card speaking of the
+    borrow and the subtractor, the limits in 64-bit differences."""
+    expected = in_cpython(task="sub", seed=0)
+    open_app(app, base_url, "#task=sub&seed=0")
+    by_id(app, "tour-button").click()
+    by_id(app, "tour-next").click()
+    words = {
+        "first_bit": "borrow from the bit before",
+        "carry": "follows the borrow",
+        "clouds": "after a borrow",
+        "machine": "binary subtraction",
+        "solved": f"step {dict(expected)['solved']}",
+        "limits": "64-bit differences",
+    }
+    for i, (name, step) in enumerate(expected):
+        app.wait_for_function(f"document.querySelector('#tour-card').dataset.stop === '{name}'", timeout=120_000)
+        app.wait_for_function(f"window.rnnDemo.timeline().at === {step}")
+        expect(by_id(app, "tour-text")).to_contain_text(words[name])
+        expect(by_id(app, VIEWS[name])).to_have_class(FOCUSED)
+        if SHOTS:
+            app.screenshot(path=str(Path(SHOTS) / f"tour-sub-{i + 1}-{name}.png"))
+        by_id(app, "tour-next").click()
+    expect(by_id(app, "tour-card")).to_have_attribute("data-stop", "end")
+    assert "carry" not in by_id(app, "tour-text").inner_text()
+    assert [(m["name"], m["step"]) for m in status(app)["milestones"]] == expected
