@@ -274,3 +274,21 @@ def test_a_session_saved_before_tasks_loads_as_addition_and_trains_on_the_same_c
     assert loaded.config.task == "add" and loaded.task is TASKS["add"]
     np.testing.assert_array_equal(loaded.step(15), session.step(15))
     np.testing.assert_array_equal(loaded.params.flat, session.params.flat)
+
+
+@pytest.mark.parametrize("name", [name for name in FINITE if name != "add"])
+@pytest.mark.parametrize("seed", range(3))
+def test_an_untrained_network_is_not_its_tasks_machine_and_gets_the_counterexample_wrong(name, seed):
+    """The counterexample flow for every finite task: the shortest input on which the machine read off
+    differs from the task's is one the network itself gets wrong, at the bit where they part."""
+    session = Session(Config(task=name, seed=seed))
+    found = machine.explain(session.params, session.config.activation, session.config.bits, task=session.task)
+    assert found.difference is not None
+    counter = found.to_dict()["counterexample"]
+    operands = tuple(int(counter[letter]) for letter in session.task.letters)
+    assert counter["text"] == session.task.spell(operands)
+    width = max(session.config.bits, len(found.difference))
+    answer = session.ask(*operands, bits=width)
+    last = len(found.difference) - 1
+    truth = ARITHMETIC[name](*operands) % 2**width
+    assert (answer.answer >> last) & 1 != (truth >> last) & 1

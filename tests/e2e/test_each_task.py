@@ -156,3 +156,21 @@ def test_runs_of_other_tasks_and_widths_are_kept_side_by_side_with_the_machine_e
         f"{read6['states']} states",
         "2 states, the task's",
     ]
+
+
+def test_an_early_machine_of_each_task_differs_from_its_own_and_its_counterexample_goes_to_ask(app, base_url):
+    for name, verdict in VERDICTS.items():
+        task = TASKS[name]
+        open_app(app, base_url, f"#task={name}")
+        by_id(app, "step-button").click()
+        app.wait_for_function("window.rnnDemo.explanation() && window.rnnDemo.explanation().step === 1")
+        found = app.evaluate("window.rnnDemo.explanation()")
+        counter = found["counterexample"]
+        assert found["task"] == name and not found["equivalent"] and counter
+        differs = f"the shortest input on which this machine differs from {verdict.split('checked against ')[1]}"
+        expect(by_id(app, "machine-verdict")).to_contain_text(f"Not {task.title}: {differs} is {counter['text']}")
+        by_id(app, "counterexample-ask").click()
+        for letter in task.letters:
+            expect(by_id(app, f"ask-{letter}")).to_have_value(counter[letter])
+        expect(by_id(app, "ask-result")).to_contain_text(counter["text"])
+        expect(by_id(app, "ask-verdict")).to_have_text(" wrong")  # the network itself gets it wrong
