@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BoundedSeries } from "../../web/js/history.js";
-import { KEEP, RunBook, checkRecord, differingKeys, label, record } from "../../web/js/runs.js";
+import { KEEP, RUN_COLORS, RunBook, RunLog, checkRecord, differingKeys, label, record } from "../../web/js/runs.js";
 
 const config = (overrides = {}) => ({ bits: 8, cell: "elman", activation: "tanh", seed: 0, ...overrides });
 
@@ -88,4 +88,56 @@ test("a notebook replay's label leads with it, and runs without it read as off",
   const keys = differingKeys([config({ notebook: "as written" }), config()]);
   assert.deepEqual(keys, ["notebook"]);
   assert.equal(label(config(), keys), "notebook off");
+});
+
+// A train reply as rnnadd.page gives it: the losses of the steps up to `step`.
+const trained = (step, losses, extra = {}) => ({ step, losses, batchExact: 0.5, solved: false, error: null, ...extra });
+
+test("the current run records its curves, its first solved step and where it diverged", () => {
+  const log = new RunLog(new RunBook(memoryStorage()));
+  log.start(config());
+  log.record(trained(3, [0.9, 0.8, 0.7]), 10);
+  log.record(trained(5, [0.6, 0.5], { solved: true, batchExact: 1 }), 25);
+  log.record(trained(6, [0.4], { solved: true }), 30);
+  const run = log.current;
+  assert.deepEqual(run.loss.toJSON().xs, [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(run.exact.toJSON().ys, [0.5, 1, 0.5]);
+  assert.deepEqual([run.steps, run.solvedAt, run.solveMs, run.finalLoss, run.divergedAt], [6, 5, 25, 0.4, null]);
+  log.record(trained(7, [], { error: "NaN" }), 31);
+  assert.equal(run.divergedAt, 8);
+});
+
+test("a run is kept once it has trained, with its milestones and the machine of its last step", () => {
+  const book = new RunBook(memoryStorage());
+  const log = new RunLog(book);
+  log.start(config());
+  log.keep([]);
+  assert.equal(book.runs.length, 0); // nothing trained: nothing to compare
+  log.record(trained(2, [0.9, 0.8]), 5);
+  log.readOff({ step: 1, states: 5, equivalent: false }); // a step looked back at
+  assert.equal(log.current.machine, undefined);
+  log.readOff({ step: 2, states: 2, equivalent: true });
+  log.keep([{ name: "first_bit", step: 1, title: "The first bit is right", text: "" }]);
+  log.keep([{ name: "first_bit", step: 1 }]); // kept again: updated, not added
+  assert.equal(book.runs.length, 1);
+  assert.deepEqual(book.runs[0].milestones, [{ name: "first_bit", step: 1 }]);
+  assert.deepEqual(book.runs[0].machine, { states: 2, equivalent: true });
+});
+
+test("compared runs: labels name what differs, the current run and hidden ones are not overlaid", () => {
+  const log = new RunLog(new RunBook(memoryStorage()));
+  for (const task of ["add", "sub", "mul"]) {
+    log.start(config({ task }));
+    log.record(trained(1, [0.5]), 1);
+    log.keep([]);
+  }
+  const { current, kept, others } = log.compared();
+  assert.equal(current, "this run: task mul");
+  assert.deepEqual(kept.map((row) => row.label), ["task add", "task sub", "task mul"]);
+  assert.deepEqual(kept.map((row) => row.color), RUN_COLORS.slice(0, 3));
+  assert.deepEqual(others, [0, 1]);
+  log.show(kept[0].run.id, false);
+  assert.deepEqual(log.compared().others, [1]);
+  assert.deepEqual(log.compared().kept.map((row) => row.shown), [false, true, true]);
+  assert.deepEqual(log.overlays("loss").map((overlay) => [overlay.label, overlay.steps]), [["task sub", [1]]]);
 });

@@ -18,8 +18,9 @@ import { PythonError, startPython } from "./python.js";
 import { Trainer } from "./trainer.js";
 import { Scrubber, keptIndex } from "./timeline.js";
 import { forgetColors } from "./theme.js";
-import { CURVE_POINTS, RUN_COLORS, RunBook, checkRecord, differingKeys, label, record } from "./runs.js";
+import { RunBook, RunLog, checkRecord } from "./runs.js";
 import { drawRunsTable, linkOf } from "./runsview.js";
+import { downloadCanvas, downloadText } from "./downloads.js";
 import { ADVICE, hideError, showError, showStage, statusText } from "./messages.js";
 
 const FRAME_SAMPLES = 600;
@@ -55,9 +56,7 @@ const state = {
   lastFrameTime: null,
   timings: { ready: null, firstLossDrawn: null },
   failure: null, // an error the page itself hit
-  run: null, // the current run, as it will be kept
-  hiddenRuns: new Set(), // kept runs not drawn in the charts
-  runBook: new RunBook(storage()),
+  runs: new RunLog(new RunBook(storage())), // this run and the kept ones it is compared with
   linkAt: null, // a shared link's step, trained to and then shown
   drawnAt: null, // the step the charts' cursor was last drawn at
   offlineCache: null, // the cache that keeps the site for offline visits, once there
@@ -146,7 +145,7 @@ function storage() {
 function show(values, why) {
   if (why === "session") newSession(values.session);
   const trained = values.train;
-  if (trained) recordRun(trained);
+  if (trained) state.runs.record(trained, trainer.trainMs);
   if (trained) {
     scrubber.setKept(trained.kept);
     if (state.linkAt !== null && trained.step >= state.linkAt) showLinkStep();
@@ -192,20 +191,6 @@ function showLinkStep() {
   if (index >= 0) scrubber.moveTo(index);
 }
 
-// -- runs kept to compare ---------------------------------------------------------------
-
-function recordRun(trained) {
-  const run = state.run;
-  trained.losses.forEach((loss, i) => run.loss.push(trained.step - trained.losses.length + i + 1, loss));
-  if (trained.losses.length) {
-    run.exact.push(trained.step, trained.batchExact);
-    run.finalLoss = trained.losses[trained.losses.length - 1];
-  }
-  run.steps = trained.step;
-  if (trained.solved && run.solvedAt === null) Object.assign(run, { solvedAt: trained.step, solveMs: trainer.trainMs });
-  if (trained.error) run.divergedAt = trained.step + 1;
-}
-
 // One call at a time: each reply that is still pending asks for the next.
 async function testMoreMilestones() {
   if (state.testingMilestones) return;
@@ -225,73 +210,26 @@ function showMilestone(step) {
   scrubber.moveTo(keptIndex(scrubber.kept, step));
 }
 
+// -- runs kept to compare ---------------------------------------------------------------
+
 function keepRun() {
-  if (state.run) state.run.milestones = state.milestones.reached.map(({ name, step }) => ({ name, step }));
-  if (state.run && state.run.loss.length) state.runBook.keep(record(state.run));
+  state.runs.keep(state.milestones.reached);
   drawRuns();
 }
 
-function startRun(config) {
-  const id = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const curves = { loss: new BoundedSeries(CURVE_POINTS), exact: new BoundedSeries(CURVE_POINTS) };
-  state.run = { id, config, steps: 0, solvedAt: null, solveMs: null, divergedAt: null, finalLoss: null, ...curves };
-}
-
-// The kept runs other than this one, each with its colour and a label naming what differs.
-function comparedRuns() {
-  const others = state.runBook.runs.filter((run) => !state.run || run.id !== state.run.id);
-  const current = state.run && state.run.config;
-  const keys = differingKeys([current, ...state.runBook.runs.map((run) => run.config)].filter(Boolean));
-  return {
-    current: current ? `this run: ${label(current, keys)}` : "",
-    kept: state.runBook.runs.map((run, i) => ({
-      run,
-      color: RUN_COLORS[i % RUN_COLORS.length],
-      label: label(run.config, keys),
-      shown: !state.hiddenRuns.has(run.id),
-    })),
-    others: others.filter((run) => !state.hiddenRuns.has(run.id)).map((run) => state.runBook.runs.indexOf(run)),
-  };
-}
-
-function overlays(series) {
-  const { kept, others } = comparedRuns();
-  return others.map((i) => ({ color: kept[i].color, label: kept[i].label, ...kept[i].run[series] }));
-}
-
 function drawRuns() {
-  const { kept } = comparedRuns();
+  const { kept } = state.runs.compared();
   const pick = (run) => {
     const link = linkOf(run);
     $("run-link").replaceChildren(Object.assign(document.createElement("a"), { href: link, textContent: link }));
   };
   const show = (run, shown) => {
-    if (shown) state.hiddenRuns.delete(run.id);
-    else state.hiddenRuns.add(run.id);
+    state.runs.show(run.id, shown);
     drawRuns();
   };
   drawRunsTable($("runs-rows"), kept, pick, show, (run) => state.described.tasks[run.config.task ?? "add"].milestones);
-  $("runs-notice").hidden = state.runBook.persistent;
+  $("runs-notice").hidden = state.runs.book.persistent;
   state.stale.add("loss").add("accuracy");
-}
-
-function download(name, type, text) {
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([text], { type }));
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(link.href);
-}
-
-// A canvas as drawn, at the screen's pixel density (the backing store is sized for it).
-function downloadCanvas(canvas) {
-  canvas.toBlob((blob) => {
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(blob);
-    link.download = `rnnadd-${canvas.id}-step${trainer.step}.png`;
-    link.click();
-    URL.revokeObjectURL(link.href);
-  }, "image/png");
 }
 
 function lossCSV() {
@@ -307,7 +245,7 @@ async function addRuns(event) {
   if (!file) return;
   try {
     const parsed = JSON.parse(await file.text());
-    for (const run of (Array.isArray(parsed) ? parsed : [parsed]).map(checkRecord)) state.runBook.keep(run);
+    for (const run of (Array.isArray(parsed) ? parsed : [parsed]).map(checkRecord)) state.runs.book.keep(run);
     $("runs-error").textContent = "";
   } catch (error) {
     $("runs-error").textContent = `${file.name}: not a run record: ${error.message}.`;
@@ -322,7 +260,7 @@ function newSession({ config, notebook = null, kept }) {
   scrubber.setKept(kept);
   state.linkAt = null;
   state.notebook = notebook;
-  startRun(notebook ? { ...config, notebook: notebook.join("+") || "as written" } : config);
+  state.runs.start(notebook ? { ...config, notebook: notebook.join("+") || "as written" } : config);
   $("save-button").disabled = Boolean(notebook); // a replay is shared by its link, not saved
   showTask(state.described.tasks[config.task]);
   state.formTask = config.task;
@@ -352,8 +290,7 @@ function showGeneralisation(rows) {
 
 function showExplanation(explanation) {
   state.explanation = explanation;
-  // The run's own machine is the one read off its last step (not a step looked back at).
-  if (explanation && state.run && explanation.step === state.run.steps) state.run.machine = { states: explanation.states, equivalent: explanation.equivalent };
+  if (explanation) state.runs.readOff(explanation);
   state.stale.add("machine");
   const text = explanation && explanationText(explanation, taskOf());
   $("machine-verdict").textContent = text ? text.verdict : "";
@@ -438,9 +375,9 @@ function draw() {
   if (stale.has("status")) setText($("status"), statusText(status(), trainer));
   if (stale.has("timeline")) drawTimeline();
   const marks = chartMarks(state.milestones.reached, taskOf().milestones);
-  if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, overlays("loss"), comparedRuns().current, scrubber.at, marks);
+  if (stale.has("loss")) drawLossChart($("loss-chart"), state.losses, state.runs.overlays("loss"), state.runs.compared().current, scrubber.at, marks);
   if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
-  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, overlays("exact"), scrubber.at, marks);
+  if (stale.has("accuracy")) drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, state.runs.overlays("exact"), scrubber.at, marks);
   if (stale.has("milestones") || stale.has("timeline")) drawMilestones();
   if (stale.has("bits")) {
     drawBitView($("bit-view"), state.panel, state.view === "embed", wordsOf(taskOf()).travels);
@@ -511,6 +448,15 @@ async function begin(method, argument) {
 }
 
 // A link's &at: train to that step, then show it; a bad value is named and ignored.
+// The address bar, read once for a visit or a new link (it is rewritten once the run is made): the
+// form and the notebook's fixes take its settings; it may name a step to show, the tour, a view.
+function readAddress() {
+  const given = configFromHash(location.hash);
+  fillForm(given, state.described.defaults);
+  fillNotebookChoice(given);
+  return { link: parseAt(given.at), tour: "tour" in given, view: given.view ?? null };
+}
+
 function followLink(link) {
   $("timeline-error").textContent = link.error ? `${link.error}; showing the network now instead.` : "";
   if (link.error || link.value === null) return;
@@ -542,7 +488,7 @@ async function select(operands) {
 
 async function save() {
   const { save: text } = await trainer.request([["save"]]);
-  download(`rnnadd-${state.config.cell}-${state.config.bits}bit-step${trainer.step}.json`, "application/json", text);
+  downloadText(`rnnadd-${state.config.cell}-${state.config.bits}bit-step${trainer.step}.json`, "application/json", text);
 }
 
 async function load(event) {
@@ -665,14 +611,11 @@ function wireControls() {
     ask().catch(fail);
   });
   window.addEventListener("hashchange", () => {
-    const tourAsked = "tour" in configFromHash(location.hash); // the address is rewritten once the run is made
-    const link = parseAt(configFromHash(location.hash).at);
-    fillForm(configFromHash(location.hash), state.described.defaults);
-    fillNotebookChoice(configFromHash(location.hash));
+    const address = readAddress();
     reset()
       .then(() => {
-        followLink(link);
-        if (tourAsked) return startTour();
+        followLink(address.link);
+        if (address.tour) return startTour();
       })
       .catch(fail);
   });
@@ -682,14 +625,14 @@ function wireControls() {
     VIEWS.forEach((view) => state.stale.add(view));
   });
   for (const button of document.querySelectorAll("[data-png]")) {
-    button.addEventListener("click", () => downloadCanvas($(button.dataset.png)));
+    button.addEventListener("click", () => downloadCanvas($(button.dataset.png), `rnnadd-${button.dataset.png}-step${trainer.step}.png`));
   }
-  $("loss-csv").addEventListener("click", () => download(`rnnadd-loss-step${trainer.step}.csv`, "text/csv", lossCSV()));
-  $("runs-json").addEventListener("click", () => download("rnnadd-runs.json", "application/json", JSON.stringify(state.runBook.runs)));
-  $("runs-csv").addEventListener("click", () => download("rnnadd-runs.csv", "text/csv", state.runBook.toCSV()));
+  $("loss-csv").addEventListener("click", () => downloadText(`rnnadd-loss-step${trainer.step}.csv`, "text/csv", lossCSV()));
+  $("runs-json").addEventListener("click", () => downloadText("rnnadd-runs.json", "application/json", JSON.stringify(state.runs.book.runs)));
+  $("runs-csv").addEventListener("click", () => downloadText("rnnadd-runs.csv", "text/csv", state.runs.book.toCSV()));
   $("runs-load").addEventListener("change", (event) => addRuns(event).catch(fail));
   $("runs-clear").addEventListener("click", () => {
-    state.runBook.clear();
+    state.runs.book.clear();
     drawRuns();
   });
 }
@@ -723,9 +666,9 @@ async function keepForOffline() {
 }
 
 // A link with #tour starts it; a first visit to the full page offers it, once.
-function offerTour(texts) {
-  if ("tour" in texts) startTour().catch(fail);
-  else if (state.view !== "embed" && !("at" in texts) && !storage()?.getItem(TOUR_OFFERED)) $("tour-offer").hidden = false;
+function offerTour(address) {
+  if (address.tour) startTour().catch(fail);
+  else if (state.view !== "embed" && address.link.value === null && !address.link.error && !storage()?.getItem(TOUR_OFFERED)) $("tour-offer").hidden = false;
 }
 
 // Anything that is not a refused input: the page says so in words, not only in the console.
@@ -791,22 +734,19 @@ async function main() {
   drawRuns();
   $("app").hidden = false;
   $("loading").hidden = true;
-  const link = parseAt(configFromHash(location.hash).at);
-  const given = configFromHash(location.hash); // the address is rewritten once the run is made
-  if (given.view === "embed") {
+  const address = readAddress();
+  if (address.view === "embed") {
     state.view = "embed";
     document.body.classList.add("embed");
   }
-  fillForm(configFromHash(location.hash), state.described.defaults);
-  fillNotebookChoice(configFromHash(location.hash));
   // An invalid shared link shows its problems beside the fields, starts from the
   // defaults, and stays in the address bar until it is fixed or reset.
   if (readForm(state.described.fields)) await reset();
   else await trainer.begin("create", state.described.defaults);
   state.timings.ready = performance.now();
   keepForOfflineWhenIdle();
-  followLink(link);
-  offerTour(given);
+  followLink(address.link);
+  offerTour(address);
   requestAnimationFrame(tick);
 }
 

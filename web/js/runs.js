@@ -2,6 +2,8 @@
 // `rnnadd train --log` writes, the last KEEP of them in the browser's storage.
 // No DOM here; storage is passed in (window.localStorage, or null).
 
+import { BoundedSeries } from "./history.js";
+
 export const KEEP = 10;
 export const CURVE_POINTS = 512;
 const STORAGE_KEY = "rnnadd-runs";
@@ -85,5 +87,72 @@ export class RunBook {
       }
     });
     return rows.join("\n") + "\n";
+  }
+}
+
+// The runs of a visit: the current one, recorded as it trains, and the book of kept ones it is
+// compared with, each drawn in its colour unless hidden.
+export class RunLog {
+  constructor(book) {
+    this.book = book;
+    this.current = null;
+    this.hidden = new Set(); // ids of kept runs not drawn in the charts
+  }
+
+  // A new session's run; `config` as the session was made (a notebook replay names its fixes).
+  start(config) {
+    const id = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const curves = { loss: new BoundedSeries(CURVE_POINTS), exact: new BoundedSeries(CURVE_POINTS) };
+    this.current = { id, config, steps: 0, solvedAt: null, solveMs: null, divergedAt: null, finalLoss: null, ...curves };
+  }
+
+  // A train reply (rnnadd.page Trainer.train); `trainMs`: the training time so far, for the first solved.
+  record(trained, trainMs) {
+    const run = this.current;
+    trained.losses.forEach((loss, i) => run.loss.push(trained.step - trained.losses.length + i + 1, loss));
+    if (trained.losses.length) {
+      run.exact.push(trained.step, trained.batchExact);
+      run.finalLoss = trained.losses[trained.losses.length - 1];
+    }
+    run.steps = trained.step;
+    if (trained.solved && run.solvedAt === null) Object.assign(run, { solvedAt: trained.step, solveMs: trainMs });
+    if (trained.error) run.divergedAt = trained.step + 1;
+  }
+
+  // The run's own machine is the one read off its last step, not a step looked back at.
+  readOff(explanation) {
+    if (this.current && explanation.step === this.current.steps) this.current.machine = { states: explanation.states, equivalent: explanation.equivalent };
+  }
+
+  // Keep (or update) the current run with its milestones [{name, step}], once it has trained.
+  keep(milestones) {
+    if (!this.current) return;
+    this.current.milestones = milestones.map(({ name, step }) => ({ name, step }));
+    if (this.current.loss.length) this.book.keep(record(this.current));
+  }
+
+  show(id, shown) {
+    if (shown) this.hidden.delete(id);
+    else this.hidden.add(id);
+  }
+
+  // Every kept run with its colour, a label naming what differs and whether it is drawn; the
+  // current run's label; the indices of the drawn runs other than the current one.
+  compared() {
+    const runs = this.book.runs;
+    const current = this.current && this.current.config;
+    const keys = differingKeys([current, ...runs.map((run) => run.config)].filter(Boolean));
+    const others = runs.filter((run) => (!this.current || run.id !== this.current.id) && !this.hidden.has(run.id));
+    return {
+      current: current ? `this run: ${label(current, keys)}` : "",
+      kept: runs.map((run, i) => ({ run, color: RUN_COLORS[i % RUN_COLORS.length], label: label(run.config, keys), shown: !this.hidden.has(run.id) })),
+      others: others.map((run) => runs.indexOf(run)),
+    };
+  }
+
+  // The drawn other runs' curves of one series ("loss", "exact"), for the charts.
+  overlays(series) {
+    const { kept, others } = this.compared();
+    return others.map((i) => ({ color: kept[i].color, label: kept[i].label, ...kept[i].run[series] }));
   }
 }
