@@ -45,6 +45,10 @@ def test_a_task_chosen_in_the_form_trains_to_solved_reads_as_its_machine_and_ans
     by_id(app, "reset-button").click()
     app.wait_for_function(f"window.rnnDemo.status().config.task === '{name}' && !window.rnnDemo.status().making")
     assert f"task={name}" in app.evaluate("location.hash")
+    expect(by_id(app, "heading")).to_have_text(f"Watch an RNN learn {task.title}")
+    whose = "its" if task.operands == 1 else "their"
+    expect(by_id(app, "intro")).to_contain_text(f"the bits of {whose} {task.answer_word}.")
+    assert app.title() == f"Watch an RNN learn {task.title}"
     state = train_until(app, "window.rnnDemo.status().phase === 'solved'", timeout=120_000)
     assert state["exactMatch"] == 1 and state["exactAllPairs"]
     settle(app)
@@ -106,6 +110,8 @@ def test_multiplication_is_learnt_only_as_far_as_its_width_and_the_page_says_no_
     # No finite memory to show: no row above the units, no colours in the state space.
     expect(by_id(app, "hidden-caption")).to_contain_text("there is no memory of a fixed size to show")
     expect(by_id(app, "space-caption")).to_contain_text("No finite memory colours them")
+    expect(by_id(app, "heading")).to_have_text("Watch an RNN learn binary multiplication")
+    expect(by_id(app, "intro")).to_contain_text("No finite machine does that for every width")
     hues = app.evaluate(HUES_JS, "state-space")
     assert hues["blue"] > 50 and hues["orange"] == hues["green"] == 0, hues
     assert app.evaluate("window.rnnDemo.hiddenView().correlations") is None

@@ -316,6 +316,9 @@ function showTask(task) {
   });
   drawMilestoneTests($("milestone-tests"), task.milestones);
   const words = wordsOf(task);
+  document.title = words.title;
+  $("heading").textContent = words.heading;
+  $("intro").textContent = words.intro;
   $("bit-caption").textContent = words.bits;
   $("hidden-caption").textContent = words.hidden;
   $("space-caption").textContent = words.space;
