@@ -14,7 +14,7 @@ from rnnadd import page
 SMALL = {"bits": 6, "hidden": 8, "batch_size": 16}
 
 
-def views(trainer: page.Trainer, at: int | None = None, wide: bool = False) -> None:
+def views(trainer: page.PageSession, at: int | None = None, wide: bool = False) -> None:
     trainer.panel(at)
     operands = ["12345678901", "5", "7"][: len(trainer.task.letters)]
     trainer.hidden_view(operands, at)

@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rnnadd import Session, cli
-from rnnadd.session import largest_snapshot_bytes
+from rnnadd import Session, cli, saved
 
 PY_DIR = Path(__file__).resolve().parent.parent / "py"
 
@@ -113,7 +112,7 @@ def test_a_save_that_fails_after_training_goes_to_a_fallback_file(tmp_path, monk
     session.step(3)
     assert not cli.save(session, tmp_path / "gone" / "out.json", io.StringIO())
     fallback = next(tmp_path.glob("rnnadd-session-step3-*.json"))
-    assert Session.from_json(fallback.read_text()).step_count == 3
+    assert saved.from_text(fallback.read_text()).step_count == 3
     error = capsys.readouterr().err
     assert "cannot save to" in error and f"saved to {fallback} instead" in error
 
@@ -209,7 +208,7 @@ def test_a_file_larger_than_any_session_is_refused_unread(tmp_path):
         file.truncate(400_000_000)  # sparse: costs no disk
     result = run("add", "1", "2", "--weights", str(huge))
     assert result.returncode == 2
-    largest = largest_snapshot_bytes()
+    largest = saved.largest_bytes()
     assert f"{huge}: not a saved session: 400,000,000 bytes, more than any session ({largest:,} bytes)" in result.stderr
 
 

@@ -160,8 +160,8 @@ def test_the_notebook_as_written_reaches_none_of_the_carry_clouds_machine_or_sol
 
 def test_a_budget_spreads_the_tests_over_calls_and_finds_the_same_milestones():
     session = solved_session(seed=1)
-    whole = page.Trainer(session).milestones()
-    parts = page.Trainer(session)
+    whole = page.PageSession(session).milestones()
+    parts = page.PageSession(session)
     calls = 1
     while (reply := parts.milestones(budget_ms=0))["pending"]:
         calls += 1

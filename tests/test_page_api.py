@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from rnnadd import Session, encoding, evaluation, page
+from rnnadd import Session, encoding, evaluation, page, saved
 
 
 def test_the_memory_of_addition_is_the_carry_out_of_each_bit():
@@ -79,8 +79,8 @@ def test_saved_session_loads_back_and_continues_identically():
     [
         ("{", "not a saved session: not valid JSON"),
         ('{"format": "other"}', "snapshot.format must be"),
-        (json.dumps({**Session().snapshot(), "params": [0.0]}), "snapshot.params must be a list of 321 numbers"),
-        (json.dumps(Session(bits=40).snapshot()), "bits must be from 2 to 32 in the page"),
+        (json.dumps({**saved.to_dict(Session()), "params": [0.0]}), "snapshot.params must be a list of 321 numbers"),
+        (json.dumps(saved.to_dict(Session(bits=40))), "bits must be from 2 to 32 in the page"),
     ],
 )
 def test_bad_saved_sessions_are_refused_with_a_message(text, message):

@@ -2,7 +2,7 @@ import json
 
 import numpy as np
 import pytest
-from rnnadd import Config, DivergenceError, Session
+from rnnadd import Config, DivergenceError, Session, saved
 
 NOTEBOOK = dict(activation="sigmoid", hidden=16, optimizer="sgd", learning_rate=0.1, batch_size=1, loss="mse")
 
@@ -33,15 +33,15 @@ def test_gated_cells_solve_8_bit_addition(cell, seed):
 def test_gated_cell_snapshot_restores_bit_identically(cell):
     original = Session(cell=cell, seed=5)
     original.step(10)
-    restored = Session.from_snapshot(json.loads(json.dumps(original.snapshot())))
+    restored = saved.from_dict(json.loads(json.dumps(saved.to_dict(original))))
     np.testing.assert_array_equal(original.step(10), restored.step(10))
 
 
 def test_snapshot_of_one_cell_refuses_weights_of_another():
-    snapshot = Session(cell="gru").snapshot()
+    snapshot = saved.to_dict(Session(cell="gru"))
     snapshot["config"]["cell"] = "lstm"
     with pytest.raises(ValueError, match=r"snapshot\.params must be a list of 1233 numbers"):
-        Session.from_snapshot(snapshot)
+        saved.from_dict(snapshot)
 
 
 @pytest.mark.parametrize("init", ["uniform", "scaled"])
@@ -95,16 +95,16 @@ def test_same_seed_same_weights_and_other_seed_differs():
 def test_snapshot_restore_continues_bit_identically(optimizer):
     original = Session(seed=3, optimizer=optimizer, clip=1.0)
     original.step(40)
-    snapshot = json.loads(json.dumps(original.snapshot()))  # through real JSON text
-    restored = Session.from_snapshot(snapshot)
+    snapshot = json.loads(json.dumps(saved.to_dict(original)))  # through real JSON text
+    restored = saved.from_dict(snapshot)
     assert restored.step_count == 40 and restored.config == original.config
     np.testing.assert_array_equal(original.step(60), restored.step(60))
     np.testing.assert_array_equal(original.params.flat, restored.params.flat)
-    assert restored.snapshot() == original.snapshot()
+    assert saved.to_dict(restored) == saved.to_dict(original)
 
 
 def test_snapshot_integers_survive_a_53_bit_json_reader():
-    snapshot = Session().snapshot()
+    snapshot = saved.to_dict(Session())
     big = [v for v in snapshot["rng"].values() if isinstance(v, int)]
     assert all(v < 2**53 for v in big)
 
@@ -114,12 +114,12 @@ def test_divergence_names_the_step_and_keeps_the_last_finite_state():
     with pytest.raises(DivergenceError) as caught:
         for _ in range(200):
             session.step(1)
-            kept = session.snapshot()
+            kept = saved.to_dict(session)
     error = caught.value
     assert error.step == session.step_count + 1
     assert "diverged at step" in str(error) and "learning rate" in str(error)
     assert error.cause
-    assert session.snapshot() == kept
+    assert saved.to_dict(session) == kept
     assert np.isfinite(session.params.flat).all()
 
 
@@ -175,7 +175,7 @@ def test_bad_configuration_is_refused_naming_field_and_range(field, value, messa
 def test_bad_requests_change_nothing():
     session = Session()
     session.step(5)
-    before = session.snapshot()
+    before = saved.to_dict(session)
     for call in (
         lambda: session.step(0),
         lambda: session.step(2.5),
@@ -187,11 +187,11 @@ def test_bad_requests_change_nothing():
     ):
         with pytest.raises(ValueError):
             call()
-    assert session.snapshot() == before
+    assert saved.to_dict(session) == before
 
 
 def corrupt(path: str, value):
-    snapshot = Session().snapshot()
+    snapshot = saved.to_dict(Session())
     *parents, last = path.split(".")
     target = snapshot
     for key in parents:
@@ -227,12 +227,12 @@ def corrupt(path: str, value):
 )
 def test_malformed_or_mismatched_snapshot_is_refused(path, value, message):
     with pytest.raises(ValueError, match=message):
-        Session.from_snapshot(corrupt(path, value))
+        saved.from_dict(corrupt(path, value))
 
 
 def test_snapshot_that_is_not_an_object_is_refused():
     with pytest.raises(ValueError, match="snapshot must be a JSON object"):
-        Session.from_snapshot([1, 2])
+        saved.from_dict([1, 2])
 
 
 def test_hidden_noise_is_seeded_trains_only_and_resumes_from_a_snapshot():
@@ -250,16 +250,16 @@ def test_hidden_noise_is_seeded_trains_only_and_resumes_from_a_snapshot():
     np.testing.assert_array_equal(clean.probabilities(100, 27), first)
     assert clean.evaluate() == noisy.evaluate()
     # A saved session continues with the same noise.
-    resumed = Session.from_json(json.dumps(noisy.snapshot()))
+    resumed = saved.from_text(json.dumps(saved.to_dict(noisy)))
     np.testing.assert_array_equal(resumed.step(30), noisy.step(30))
 
 
 def test_a_snapshot_without_the_newer_fields_loads_with_their_defaults():
     session = Session(seed=3)
     session.step(5)
-    snapshot = session.snapshot()
+    snapshot = saved.to_dict(session)
     del snapshot["config"]["hidden_noise"], snapshot["config"]["until"]
-    restored = Session.from_snapshot(snapshot)
+    restored = saved.from_dict(snapshot)
     assert restored.config == session.config
     np.testing.assert_array_equal(restored.step(5), session.step(5))
 

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from rnnadd import cli, encoding, evaluation, machine, model
+from rnnadd import cli, encoding, evaluation, machine, model, saved
 from rnnadd.mealy import minimise, shortest_difference
 from rnnadd.session import Config, Session
 from rnnadd.tasks import TASKS
@@ -268,9 +268,9 @@ def test_the_page_finds_a_subtraction_runs_milestones_in_its_words():
 def test_a_session_saved_before_tasks_loads_as_addition_and_trains_on_the_same_curve():
     session = Session(Config(seed=4))
     session.step(20)
-    old = session.snapshot()
+    old = saved.to_dict(session)
     del old["config"]["task"]  # as files were written before tasks
-    loaded = Session.from_snapshot(old)
+    loaded = saved.from_dict(old)
     assert loaded.config.task == "add" and loaded.task is TASKS["add"]
     np.testing.assert_array_equal(loaded.step(15), session.step(15))
     np.testing.assert_array_equal(loaded.params.flat, session.params.flat)

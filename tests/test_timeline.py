@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from rnnadd import cli, model, timeline
+from rnnadd import cli, model, saved, timeline
 from rnnadd.cells import CELLS
 from rnnadd.session import Config, Session
 from rnnadd.timeline import Timeline
@@ -67,19 +67,19 @@ def test_a_kept_step_is_the_session_as_it_was_then():
 def test_the_timeline_is_saved_with_the_session_and_checked_when_loaded():
     session = Session(Config(seed=1))
     session.step(80)
-    saved = session.snapshot()
-    assert saved["timeline"]["steps"] == session.timeline.steps
-    loaded = Session.from_snapshot(json.loads(json.dumps(saved)))
+    written = saved.to_dict(session)
+    assert written["timeline"]["steps"] == session.timeline.steps
+    loaded = saved.from_dict(json.loads(json.dumps(written)))
     assert loaded.timeline.steps == session.timeline.steps
     np.testing.assert_array_equal(loaded.weights_at(40).flat, session.weights_at(40).flat)
-    older = {key: value for key, value in saved.items() if key != "timeline"}
-    assert Session.from_snapshot(older).timeline.steps == [0]  # files from before: the seeded start
+    older = {key: value for key, value in written.items() if key != "timeline"}
+    assert saved.from_dict(older).timeline.steps == [0]  # files from before: the seeded start
 
     def refused(change, message):
-        broken = json.loads(json.dumps(saved))
+        broken = json.loads(json.dumps(written))
         change(broken["timeline"])
         with pytest.raises(ValueError, match=message):
-            Session.from_snapshot(broken)
+            saved.from_dict(broken)
 
     refused(lambda t: t.update(steps=t["steps"][::-1]), r"steps\[1\] must be a whole number from 80 to 80, got 76")
     refused(lambda t: t["steps"].__setitem__(-1, 81), r"steps\[69\] must be a whole number from 77 to 80, got 81")

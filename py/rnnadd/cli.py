@@ -15,9 +15,9 @@ from typing import TextIO
 
 import numpy as np
 
-from . import encoding, evaluation, machine, milestones, model, notebook, runs
+from . import encoding, evaluation, machine, milestones, model, notebook, runs, saved
 from .cells.symbols import symbol_bits
-from .session import MAX_STEPS_PER_CALL, PROOF_EVERY, Config, DivergenceError, Session, largest_snapshot_bytes
+from .session import MAX_STEPS_PER_CALL, PROOF_EVERY, Config, DivergenceError, Session
 from .tasks import TASKS
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
@@ -102,18 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 def load_session(path: Path) -> Session:
     """A saved session from a file; every failure is a ValueError naming the file."""
     try:
-        size, largest = path.stat().st_size, largest_snapshot_bytes()
-        if size > largest:
-            raise ValueError(f"{path}: not a saved session: {size:,} bytes, more than any session ({largest:,} bytes)")
-        data = path.read_bytes()
+        return saved.read(path)
     except OSError as error:
         raise ValueError(f"cannot read {path}: {error.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not a saved session: not UTF-8 text (a binary file?)") from None
-    try:
-        return Session.from_json(text)
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
 
@@ -154,7 +145,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 def save(session: Session, path: Path, out: TextIO) -> bool:
     """Writes the session to `path`, or, when that fails, to a fallback file that it names."""
-    text = json.dumps(session.snapshot())
+    text = saved.to_text(session)
     try:
         write_atomically(path, text)
         out.write(f"saved to {path}\n")

@@ -7,14 +7,13 @@ conversion. When to train, how much, and when to stop is the page's trainer's
 business (web/js/trainer.js).
 """
 
-import json
 import math
 from dataclasses import replace
 
 import numpy as np
 
-from . import cells, encoding, evaluation, machine, milestones, model, notebook, statespace, timeline
-from .session import Config, DivergenceError, Session, largest_snapshot_bytes
+from . import cells, encoding, evaluation, machine, milestones, model, notebook, saved, statespace, timeline
+from .session import Config, DivergenceError, Session
 from .tasks import ADD, TASKS, Task
 
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
@@ -50,7 +49,7 @@ def describe() -> dict:
     return {
         "defaults": Config().to_dict(),
         "fields": fields(),
-        "largestSessionBytes": largest_snapshot_bytes(),
+        "largestSessionBytes": saved.largest_bytes(),
         "tasks": tasks(),
     }
 
@@ -92,30 +91,26 @@ def problems_for(bits: int, seed: int, task: Task = ADD) -> list[tuple[int, ...]
     return fitting + [tuple(column) for column in operands.T.tolist()]
 
 
-def create(config: dict) -> "Trainer":
-    return Trainer(Session(check_config(Config.from_dict(config))))
+def create(config: dict) -> "PageSession":
+    return PageSession(Session(check_config(Config.from_dict(config))))
 
 
-def load(text: str) -> "Trainer":
-    """A trainer for a session saved by the page or by `rnnadd train --save`."""
-    session = Session.from_json(text)
+def load(text: str) -> "PageSession":
+    """A page session for the text of a session saved by the page or by `rnnadd train --save`."""
+    return _loaded(saved.from_text(text))
+
+
+def load_file(path: str) -> "PageSession":
+    """`load` for a file the page has put in Python's file system (saved.read checks it)."""
+    return _loaded(saved.read(path))
+
+
+def _loaded(session: Session) -> "PageSession":
     check_config(session.config)
-    return Trainer(session)
+    return PageSession(session)
 
 
-def load_file(path: str) -> "Trainer":
-    """`load` for a file the page has put in Python's file system: read as bytes, decoded once."""
-    with open(path, "rb") as file:
-        data = file.read()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValueError("not a saved session: not UTF-8 text (a binary file?)") from None
-    del data  # the text alone from here on: a large session is hundreds of MB
-    return load(text)
-
-
-class Trainer:
+class PageSession:
     """One session, seen through the page's eyes."""
 
     def __init__(self, session: Session) -> None:
@@ -163,7 +158,7 @@ class Trainer:
 
     def save(self) -> str:
         """The whole session as JSON: the format `rnnadd train --save` writes and --load reads."""
-        return json.dumps(self.session.snapshot())
+        return saved.to_text(self.session)
 
     def train(self, steps: int, until_solved: bool = False) -> dict:
         """Up to `steps` training steps; with until_solved, none from the first step whose
@@ -346,15 +341,15 @@ NOTEBOOK_CONFIG = {
 }
 
 
-def create_notebook(fixes: list[str], seed: int) -> "NotebookTrainer":
+def create_notebook(fixes: list[str], seed: int) -> "NotebookSession":
     """The notebook as written (notebook.py), with the named defects fixed, in the page's loop."""
     unknown = sorted(set(fixes) - set(notebook.FIXES))
     if unknown:
         raise ValueError(f"fix must name some of {', '.join(notebook.FIXES)}, got {unknown[0]!r}")
-    return NotebookTrainer(notebook.Fixes(**dict.fromkeys(fixes, True)), Config(**NOTEBOOK_CONFIG, seed=seed))
+    return NotebookSession(notebook.Fixes(**dict.fromkeys(fixes, True)), Config(**NOTEBOOK_CONFIG, seed=seed))
 
 
-class NotebookTrainer(Trainer):
+class NotebookSession(PageSession):
     """The replay's epochs are the steps and its printed error the loss. Its weights are
     copied into an ordinary session after every epoch, so every view reads them."""
 

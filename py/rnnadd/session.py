@@ -2,12 +2,10 @@
 
 `Session.step(n)` is what the page calls once per animation frame and the CLI
 calls in a loop. Everything a session is (configuration, weights, optimiser
-moments, random generator, step count) round-trips through `snapshot()` /
-`Session.from_snapshot()` as plain JSON, and a restored session continues
-bit-identically.
+moments, random generator, step count) round-trips through a saved file
+(saved.py) as plain JSON, and a restored session continues bit-identically.
 """
 
-import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,9 +20,6 @@ from .cells import CELLS, label
 from .proof import Proof, prove
 from .tasks import TASKS
 
-SNAPSHOT_FORMAT = "rnnadd-session"
-SNAPSHOT_VERSION = 1
-SNAPSHOT_FIELDS = frozenset({"format", "version", "config", "step", "params", "optimizer", "rng", "timeline"})
 MAX_STEPS_PER_CALL = 1_000_000
 # Where training with until_solved stops: every pair right, or a proof for every length
 # (sought at every PROOF_EVERY-th step, up to PROVEN_STEP_LIMIT steps).
@@ -45,7 +40,7 @@ def _interval(low: float, high: float, low_open: bool) -> str:
     return f"{'(' if low_open else '['}{_number(low)}, {_number(high)}]"
 
 
-def _check_int(field: str, value, low: int, high: int) -> int:
+def check_int(field: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
         raise ValueError(f"{field} must be a whole number from {low} to {high}, got {value!r}")
     return int(value)
@@ -123,7 +118,7 @@ class Config:
             elif isinstance(allowed[0], float):
                 checked = _check_float(name, value, *allowed, low_open=name in self.LOW_OPEN)
             else:
-                checked = _check_int(name, value, *allowed)
+                checked = check_int(name, value, *allowed)
             object.__setattr__(self, name, checked)
         task = TASKS[self.task]
         if self.bits < task.min_bits():
@@ -176,20 +171,6 @@ class DivergenceError(FloatingPointError):
         )
 
 
-def largest_snapshot_bytes() -> int:
-    """More than the JSON text of any session a valid configuration can save.
-
-    Its weights and Adam's two moments, and the timeline's kept weights, each
-    number written in at most 24 characters and a separator: files larger than
-    this are not sessions.
-    """
-    hidden = Config.RANGES["hidden"][1]
-    inputs = max(task.operands for task in TASKS.values())
-    shapes = [model.param_shapes(hidden, cell, inputs) for cell in CELLS]
-    numbers = max(sum(math.prod(shape) for shape in cell_shapes.values()) for cell_shapes in shapes)
-    return (3 * numbers + timeline.SAVED_FLOATS) * (24 + 2) + 4096
-
-
 _SOLVED = "solved"  # why a step was not taken with until_solved
 
 
@@ -230,7 +211,7 @@ class Session:
         this call. The batches are fresh draws, so this tracks accuracy without a
         separate evaluation pass.
         """
-        n = _check_int("n", n, 1, MAX_STEPS_PER_CALL)
+        n = check_int("n", n, 1, MAX_STEPS_PER_CALL)
         c = self.config
         losses = np.empty(n)
         self._bits_right = self._sums_right = self._pairs = 0
@@ -410,118 +391,3 @@ class Session:
     def hidden_states(self, *operands: int, bits: int | None = None, at: int | None = None) -> np.ndarray:
         """Hidden activations (T, H) while the network works on these operands."""
         return self._single(operands, bits, at).hidden[1:, 0, :]
-
-    # -- snapshots --------------------------------------------------------
-
-    def snapshot(self) -> dict:
-        rng = self.rng.bit_generator.state
-        state = self.optimizer_state
-        return {
-            "format": SNAPSHOT_FORMAT,
-            "version": SNAPSHOT_VERSION,
-            "config": self.config.to_dict(),
-            "step": self.step_count,
-            "params": self.params.flat.tolist(),
-            "timeline": self.timeline.to_json(),
-            "optimizer": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in state.items()},
-            # 128-bit integers as strings: JSON readers in browsers keep only 53 bits.
-            "rng": {
-                "state": str(rng["state"]["state"]),
-                "inc": str(rng["state"]["inc"]),
-                "has_uint32": rng["has_uint32"],
-                "uinteger": rng["uinteger"],
-            },
-        }
-
-    @classmethod
-    def from_json(cls, text: str) -> "Session":
-        """A session from the text of a saved file; anything else raises ValueError saying why."""
-        try:
-            snapshot = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"not a saved session: not valid JSON ({error.msg} at line {error.lineno})") from None
-        except RecursionError:
-            raise ValueError("not a saved session: its JSON is nested too deeply") from None
-        return cls.from_snapshot(snapshot)
-
-    @classmethod
-    def from_snapshot(cls, snapshot: dict) -> "Session":
-        """Rebuild a session; a malformed or mismatched snapshot raises ValueError naming the field."""
-        if not isinstance(snapshot, dict):
-            raise ValueError("snapshot must be a JSON object")
-        if snapshot.get("format") != SNAPSHOT_FORMAT:
-            raise ValueError(f"snapshot.format must be {SNAPSHOT_FORMAT!r}, got {snapshot.get('format')!r}")
-        if snapshot.get("version") != SNAPSHOT_VERSION:
-            raise ValueError(f"snapshot.version must be {SNAPSHOT_VERSION}, got {snapshot.get('version')!r}")
-        unknown = sorted(set(snapshot) - SNAPSHOT_FIELDS)
-        if unknown:
-            raise ValueError(
-                f"snapshot has unknown field {unknown[0]!r}; allowed: {', '.join(sorted(SNAPSHOT_FIELDS))}"
-            )
-        session = cls(Config.from_dict(snapshot.get("config")))
-        session.step_count = _check_int("snapshot.step", snapshot.get("step"), 0, 2**53 - 1)
-        size = session.params.flat.size
-        session.params.flat[:] = _finite_vector("snapshot.params", snapshot.get("params"), size)
-        if session.config.optimizer == "adam":
-            state = snapshot.get("optimizer")
-            if not isinstance(state, dict):
-                raise ValueError("snapshot.optimizer must be an object with t, m and v for adam")
-            session.optimizer_state = {
-                "t": _check_int("snapshot.optimizer.t", state.get("t"), 0, 2**53 - 1),
-                "m": _finite_vector("snapshot.optimizer.m", state.get("m"), size),
-                "v": _finite_vector("snapshot.optimizer.v", state.get("v"), size),
-            }
-            if (session.optimizer_state["v"] < 0).any():
-                raise ValueError("snapshot.optimizer.v must hold only numbers >= 0 (Adam's second moments)")
-        session.rng.bit_generator.state = _rng_state(snapshot.get("rng"))
-        if "timeline" in snapshot:
-            session.timeline = _timeline(snapshot["timeline"], size, session.step_count)
-        return session
-
-
-def _finite_vector(field: str, values, size: int) -> np.ndarray:
-    if not isinstance(values, list) or len(values) != size:
-        got = len(values) if isinstance(values, list) else type(values).__name__
-        raise ValueError(f"{field} must be a list of {size} numbers, got {got}")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        raise ValueError(f"{field} must hold only numbers")
-    vector = np.array(values, dtype=np.float64)
-    if not np.isfinite(vector).all():
-        raise ValueError(f"{field} must hold only finite numbers")
-    return vector
-
-
-def _timeline(kept, size: int, last_step: int) -> timeline.Timeline:
-    """The optional kept weights of a snapshot (older files have none: the seeded step 0 stays)."""
-    if not isinstance(kept, dict) or set(kept) != {"steps", "params"}:
-        raise ValueError("snapshot.timeline must be an object with steps and params")
-    steps, weights = kept["steps"], kept["params"]
-    if not isinstance(steps, list) or not isinstance(weights, list) or len(steps) != len(weights):
-        raise ValueError("snapshot.timeline.steps and snapshot.timeline.params must be lists of one length")
-    restored = timeline.Timeline(size)
-    if len(steps) > restored.capacity:
-        raise ValueError(f"snapshot.timeline must keep at most {restored.capacity} steps, got {len(steps)}")
-    for i, (step, flat) in enumerate(zip(steps, weights, strict=True)):
-        low = restored.steps[-1] + 1 if restored.steps else 0
-        step = _check_int(f"snapshot.timeline.steps[{i}]", step, low, last_step)
-        restored.steps.append(step)
-        restored.weights.append(_finite_vector(f"snapshot.timeline.params[{i}]", flat, size))
-    return restored
-
-
-def _rng_state(rng) -> dict:
-    if not isinstance(rng, dict):
-        raise ValueError("snapshot.rng must be an object with state, inc, has_uint32 and uinteger")
-    words = {}
-    for key in ("state", "inc"):
-        text = rng.get(key)
-        # ASCII digits only (int() also reads other scripts' digits), and at most 39 of them.
-        if not (isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 39) or int(text) >= 2**128:
-            raise ValueError(f"snapshot.rng.{key} must be a decimal string of an integer in [0, 2^128)")
-        words[key] = int(text)
-    return {
-        "bit_generator": "PCG64",
-        "state": words,
-        "has_uint32": _check_int("snapshot.rng.has_uint32", rng.get("has_uint32"), 0, 1),
-        "uinteger": _check_int("snapshot.rng.uinteger", rng.get("uinteger"), 0, 2**32 - 1),
-    }

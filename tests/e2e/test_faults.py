@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import PageWatch, open_app, poll, status, wait_for_phase
 from playwright.sync_api import expect
-from rnnadd.session import largest_snapshot_bytes
+from rnnadd import saved
 from test_page import by_id
 
 
@@ -125,7 +125,7 @@ def test_a_file_larger_than_any_session_is_refused_before_it_reaches_python(app,
     by_id(app, "load-file").set_input_files(str(huge))
     expect(by_id(app, "load-error")).to_contain_text(
         "huge.json: not a saved session: 400,000,000 bytes, "
-        f"more than any saved session ({largest_snapshot_bytes():,} bytes)."
+        f"more than any saved session ({saved.largest_bytes():,} bytes)."
     )
     assert app.evaluate("window.rnnDemo.memory().wasmBytes") == wasm
     after = status(app)

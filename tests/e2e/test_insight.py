@@ -5,7 +5,7 @@ import json
 import numpy as np
 from conftest import open_app, settle, status, wait_for_phase
 from playwright.sync_api import expect
-from rnnadd import Config, Session, cli, page
+from rnnadd import Config, Session, cli, page, saved
 from test_page import by_id, losses, pixels, train_steps, train_until
 
 
@@ -44,7 +44,7 @@ def test_wider_numbers_table_matches_cpython_for_the_same_weights(app):
     rows = app.evaluate("window.rnnDemo.generalisation()")
     session = Session(Config())
     session.step(step)
-    expected = page.Trainer(session).generalisation()
+    expected = page.PageSession(session).generalisation()
     assert rows == expected
     assert [row["bits"] for row in rows] == [16, 32, 64]
     table = by_id(app, "generalisation").inner_text()
@@ -75,20 +75,20 @@ def test_download_then_load_restores_the_session(app, tmp_path, browser, base_ur
     path = tmp_path / "session.json"
     download.value.save_as(path)
     assert download.value.suggested_filename == f"rnnadd-elman-12bit-step{status(app)['step']}.json"
-    saved = json.loads(path.read_text())
-    assert saved["step"] == status(app)["step"] and saved["config"] == status(app)["config"]
+    written = json.loads(path.read_text())
+    assert written["step"] == status(app)["step"] and written["config"] == status(app)["config"]
     kept = app.evaluate("window.rnnDemo.timeline().kept")
-    assert saved["timeline"]["steps"] == kept == list(range(saved["step"] + 1))
+    assert written["timeline"]["steps"] == kept == list(range(written["step"] + 1))
     # The same file is a CLI session: it continues in CPython.
-    assert Session.from_snapshot(saved).step_count == saved["step"]
+    assert saved.from_dict(written).step_count == written["step"]
 
     other = browser.new_page(bypass_csp=True)
     open_app(other, base_url, "#hidden=5&seed=9")
     by_id(other, "load-file").set_input_files(str(path))
-    other.wait_for_function(f"window.rnnDemo.status().step === {saved['step']}")  # files are read asynchronously
+    other.wait_for_function(f"window.rnnDemo.status().step === {written['step']}")  # files are read asynchronously
     state = status(other)
-    assert state["step"] == saved["step"] and state["config"] == saved["config"]
-    assert other.evaluate("window.rnnDemo.timeline().kept") == saved["timeline"]["steps"]  # it can look back
+    assert state["step"] == written["step"] and state["config"] == written["config"]
+    assert other.evaluate("window.rnnDemo.timeline().kept") == written["timeline"]["steps"]  # it can look back
     expect(by_id(other, "field-hidden")).to_have_value("16")
     assert "hidden=16&" in other.evaluate("location.hash") and "bits=12&" in other.evaluate("location.hash")
     assert by_id(other, "load-error").inner_text() == ""

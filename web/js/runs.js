@@ -106,7 +106,7 @@ export class RunLog {
     this.current = { id, config, steps: 0, solvedAt: null, solveMs: null, divergedAt: null, finalLoss: null, ...curves };
   }
 
-  // A train reply (rnnadd.page Trainer.train); `trainMs`: the training time so far, for the first solved.
+  // A train reply (rnnadd.page PageSession.train); `trainMs`: the training time so far, for the first solved.
   record(trained, trainMs) {
     const run = this.current;
     trained.losses.forEach((loss, i) => run.loss.push(trained.step - trained.losses.length + i + 1, loss));

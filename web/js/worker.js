@@ -7,7 +7,7 @@ import { bootPython } from "./runtime.js";
 
 let pyodide = null;
 let page = null; // the rnnadd.page module
-let trainer = null; // the current session's rnnadd.page.Trainer
+let current = null; // the current session: an rnnadd.page.PageSession
 
 function plain(value) {
   if (!value || typeof value.toJs !== "function") return value;
@@ -17,9 +17,9 @@ function plain(value) {
 }
 
 function useTrainer(next) {
-  if (trainer) trainer.destroy();
-  trainer = next;
-  return plain(trainer.summary());
+  if (current) current.destroy();
+  current = next;
+  return plain(current.summary());
 }
 
 const UPLOAD = "/tmp/session.json";
@@ -56,7 +56,7 @@ const SESSION_MAKERS = {
 
 function perform([method, ...args]) {
   const started = performance.now();
-  const value = SESSION_MAKERS[method] ? SESSION_MAKERS[method](...args) : plain(trainer[method](...args));
+  const value = SESSION_MAKERS[method] ? SESSION_MAKERS[method](...args) : plain(current[method](...args));
   return { value, ms: performance.now() - started };
 }
 
