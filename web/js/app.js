@@ -21,6 +21,7 @@ import { forgetColors } from "./theme.js";
 import { RunBook, RunLog, checkRecord } from "./runs.js";
 import { drawRunsTable, linkOf } from "./runsview.js";
 import { downloadCanvas, downloadText } from "./downloads.js";
+import { percent, whenText } from "./format.js";
 import { ADVICE, hideError, showError, showStage, statusText } from "./messages.js";
 
 const FRAME_SAMPLES = 600;
@@ -277,7 +278,6 @@ function newSession({ config, notebook = null, kept }) {
 
 function showGeneralisation(rows) {
   state.generalisation = rows;
-  const percent = (value) => `${(value * 100).toFixed(1)}%`;
   const cells = (row) => [`${row.bits} bits`, percent(row.exact), row.pairs.toLocaleString("en")];
   $("generalisation-rows").replaceChildren(
     ...rows.map((row) => {
@@ -358,7 +358,6 @@ function describe(id, text) {
 }
 
 function describeCanvases() {
-  const percent = (share) => `${(share * 100).toFixed(1)}%`;
   const when = atText();
   describe("loss-chart", Number.isFinite(state.loss) ? `Loss chart: loss ${state.loss.toPrecision(3)} at step ${trainer.step}` : "Loss chart: no training yet");
   describe("accuracy-chart", `Accuracy chart: exact-match ${percent(state.exactMatch)} (${state.exactAllPairs ? "all pairs" : "recent batches"}), per bit ${percent(state.perBit)}, at step ${trainer.step}`);
@@ -385,7 +384,7 @@ function draw() {
   if (stale.has("bits")) {
     drawBitView($("bit-view"), state.panel, state.view === "embed", wordsOf(taskOf()).travels);
     const right = rightCount(state.panel);
-    const when = state.panelStep === trainer.step && scrubber.at === null ? `now (step ${trainer.step})` : `at step ${state.panelStep} of ${trainer.step}`;
+    const when = whenText(state.panelStep === trainer.step && scrubber.at === null ? null : state.panelStep, trainer.step);
     setText($("bit-summary"), state.panel.length ? `${when}: ${right} of ${state.panel.length} problems right` : "");
   }
   if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits, taskOf());
@@ -406,7 +405,7 @@ function showAddress() {
 
 // "at step N of M" while looking back, "now (step M)" otherwise.
 function atText() {
-  return scrubber.at === null ? `now (step ${trainer.step})` : `at step ${scrubber.at} of ${trainer.step}`;
+  return whenText(scrubber.at, trainer.step);
 }
 
 // Writes that change nothing still cost the browser a layout: every frame of training comes here.

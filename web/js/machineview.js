@@ -2,6 +2,7 @@
 // transition an arrow labelled "a b / bit written", all inputs that share an arrow on it.
 // task: the task as rnnadd.page describes it (its symbols, title, memory, machine's name).
 
+import { percent } from "./format.js";
 import { fitCanvas } from "./linechart.js";
 import { colors, withAlpha } from "./theme.js";
 
@@ -151,7 +152,7 @@ export function drawMachine(canvas, explanation, task) {
   });
 }
 
-const percent = (share) => `${(share * 100).toFixed(share === 1 || share === 0 ? 0 : 2)}%`;
+const share = (value) => percent(value, value === 1 || value === 0 ? 0 : 2); // 100%, 0%, 99.61%
 
 function verdictText(explanation, task) {
   const counter = explanation.counterexample;
@@ -170,9 +171,9 @@ export function explanationText(explanation, task) {
   const verdict = verdictText(explanation, task);
   const answers = task.answers;
   const sample = trained.exhaustive ? `all ${trained.pairs.toLocaleString("en")} ${trained.bits}-bit ${answers}` : `${trained.pairs.toLocaleString("en")} random ${trained.bits}-bit ${answers}`;
-  const read = `Read from ${explanation.groups} kinds of hidden state (states from which the network writes the same bits over the next two steps, whatever the inputs); ${percent(explanation.determinism)} of the network's steps follow the kinds' transitions.`;
-  const onTrained = `The network writes this machine's bits on ${percent(trained.sums)} of ${sample}`;
-  const onWide = wide ? ` and on ${percent(wide.sums)} of ${wide.pairs.toLocaleString("en")} random ${wide.bits}-bit ${answers}` : `; checking random 64-bit ${answers}\u2026`;
+  const read = `Read from ${explanation.groups} kinds of hidden state (states from which the network writes the same bits over the next two steps, whatever the inputs); ${share(explanation.determinism)} of the network's steps follow the kinds' transitions.`;
+  const onTrained = `The network writes this machine's bits on ${share(trained.sums)} of ${sample}`;
+  const onWide = wide ? ` and on ${share(wide.sums)} of ${wide.pairs.toLocaleString("en")} random ${wide.bits}-bit ${answers}` : `; checking random 64-bit ${answers}\u2026`;
   const faithful = `${read} ${onTrained}${onWide}${!wide ? "" : trained.sums === 1 && wide.sums === 1 ? "." : ": the machine describes the network only that far."}`;
   const chains = explanation.chains;
   if (!chains) return { verdict, faithful, carry: "", proof: "" };

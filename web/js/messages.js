@@ -2,6 +2,7 @@
 
 import { SLOW_CALL_MS } from "./trainer.js";
 import { lastMilestoneText } from "./milestoneview.js";
+import { percent } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 const FRAME_MS = 1000 / 60;
@@ -15,7 +16,6 @@ export const ADVICE = {
   diverged: "Press Reset to start again, with a lower learning rate or a gradient clip.",
 };
 
-const percent = (value) => `${(value * 100).toFixed(1)}%`;
 
 function duration(ms) {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;

@@ -3,6 +3,7 @@
 // the true memory after that step (the carry, the borrow). The selected problem's path is drawn through them.
 
 import { fitCanvas } from "./linechart.js";
+import { percent } from "./format.js";
 import { colors, withAlpha } from "./theme.js";
 
 // Blue, orange and bluish green (the accent, the warm and the exact-match colour): apart under the
@@ -71,9 +72,8 @@ export function drawStateSpace(canvas, space, legend) {
   ctx.textBaseline = "top";
   ctx.textAlign = "left";
   ctx.fillStyle = colors().muted;
-  const percent = (share) => `${Math.round(share * 100)}%`;
-  ctx.fillText(`\u2192 first component, ${percent(space.explained[0])} of the variance`, PAD.left, height - PAD.bottom + 6);
-  ctx.fillText(`\u2191 second, ${percent(space.explained[1])}; path: ${path.text}`, PAD.left, 4);
+  ctx.fillText(`\u2192 first component, ${percent(space.explained[0], 0)} of the variance`, PAD.left, height - PAD.bottom + 6);
+  ctx.fillText(`\u2191 second, ${percent(space.explained[1], 0)}; path: ${path.text}`, PAD.left, 4);
   ctx.textAlign = "right";
   let right = width - PAD.right;
   for (const { value, label } of [...legend].reverse()) {

@@ -3,6 +3,8 @@
 // passes in what it does (pause, resume, show a step, say a stop, end) and calls update()
 // every frame with what the run has reached.
 
+import { percent } from "./format.js";
+
 // Steps per second from the step reached: two a second early on, where the milestones come,
 // then faster (a tenth of the step a second), so that a run of about 50 steps takes about
 // 20 s and one of 110 about 30 s, besides the stops.
@@ -33,8 +35,8 @@ export const STOPS = {
     view: "space",
     say: (m, task) => [
       task.states === 2
-        ? `The clouds part (step ${m.step}): one straight line now splits the hidden states after a ${task.memory} from the others (${(100 * m.split).toFixed(1)}%).`
-        : `The clouds part (step ${m.step}): straight lines now split the hidden states after each ${task.memory} from the others (${(100 * m.split).toFixed(1)}%).`,
+        ? `The clouds part (step ${m.step}): one straight line now splits the hidden states after a ${task.memory} from the others (${percent(m.split)}).`
+        : `The clouds part (step ${m.step}): straight lines now split the hidden states after each ${task.memory} from the others (${percent(m.split)}).`,
       `The network's memory has ${task.states} clearly different conditions now, one for each ${task.memory} it must tell apart.`,
     ],
   },
@@ -53,7 +55,7 @@ export const STOPS = {
     view: "limits",
     say: (m, task) => {
       if (m.wider) {
-        const shares = m.wider.map(([bits, share]) => `${(100 * share).toFixed(1)}% at ${bits} bits`).join(", ");
+        const shares = m.wider.map(([bits, share]) => `${percent(share)} at ${bits} bits`).join(", ");
         return [
           `The same weights on wider numbers: ${shares} of ${task.answers} right.`,
           `No finite machine computes ${task.formula}: each wider width needs more memory than a network of fixed size has, so what it learnt fades as the numbers grow.`,
