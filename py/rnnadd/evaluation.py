@@ -45,6 +45,11 @@ class Accuracy:
     exact_match: float
 
 
+def exhaustive(bits: int, task: Task = ADD) -> bool:
+    """Whether every operand tuple at `bits` is checked (at most MAX_EXHAUSTIVE_PAIRS), not a seeded sample."""
+    return task.count(bits) <= MAX_EXHAUSTIVE_PAIRS
+
+
 def evaluate(
     params: model.Params, activation: str, bits: int, sample: int = SOLVED_SAMPLE, seed: int = 0, task: Task = ADD
 ) -> Accuracy:
@@ -52,9 +57,9 @@ def evaluate(
     bits = encoding.check_bits(bits)
     if isinstance(sample, bool) or not isinstance(sample, int) or not 1 <= sample <= 1_000_000:
         raise ValueError(f"sample must be a whole number from 1 to 1000000, got {sample!r}")
-    pairs = task.count(bits)
-    if pairs > MAX_EXHAUSTIVE_PAIRS:
+    if not exhaustive(bits, task):
         return evaluate_sample(params, activation, bits, sample, seed, task)
+    pairs = task.count(bits)
     bits_right = sums_right = 0
     if task.machine is None:
         for inputs, targets in every_tuple(params, bits, task):
@@ -93,7 +98,7 @@ def wrong_pairs(
         wrong = _wrong_among(params, activation, inputs, targets, limit)
         if wrong:
             return wrong
-    if task.count(bits) > MAX_EXHAUSTIVE_PAIRS:
+    if not exhaustive(bits, task):
         return _wrong_among(params, activation, *encoded(bits, SOLVED_SAMPLE, 0, task), limit)
     if task.machine is None:
         for inputs, targets in every_tuple(params, bits, task):

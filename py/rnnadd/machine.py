@@ -38,7 +38,6 @@ ADDER = ADD.machine  # binary addition itself: the state is the carry
 SIGNATURE_DEPTH = 2
 EXTRACTION_PAIRS = 256
 AGREEMENT_PAIRS = 10_000
-SEED = evaluation.SAMPLE_SEED
 
 
 def operands_of(symbols: tuple[int, ...]) -> tuple[int, int]:
@@ -91,7 +90,9 @@ class Extraction:
     determinism: float  # share of the network's steps that follow the unminimised machine's transitions
 
 
-def extract(params: model.Params, activation: str, bits: int, seed: int = SEED, task: Task = ADD) -> Extraction:
+def extract(
+    params: model.Params, activation: str, bits: int, seed: int = evaluation.SAMPLE_SEED, task: Task = ADD
+) -> Extraction:
     """The network's machine, read off the states it reaches on seeded problems of the task at `bits`."""
     state_size = CELLS[params.cell].STATE * params.hidden
     symbol_count = task.symbols
@@ -155,11 +156,16 @@ class Agreement:
 
 
 def agreement(
-    machine: Machine, params: model.Params, activation: str, bits: int, seed: int = SEED, task: Task = ADD
+    machine: Machine,
+    params: model.Params,
+    activation: str,
+    bits: int,
+    seed: int = evaluation.SAMPLE_SEED,
+    task: Task = ADD,
 ) -> Agreement:
     """Every operand tuple at `bits` when there are at most 262,144 of them, through the prefix tree,
     else 10,000 seeded ones (fewer for networks wider than 64 units: evaluation.sample_size)."""
-    if task.count(bits) <= evaluation.MAX_EXHAUSTIVE_PAIRS:
+    if evaluation.exhaustive(bits, task):
         tuples, bits_same, sums_same = task.count(bits), 0, 0
         for level, _, same, all_same, per_node in evaluation.prefix_tree(params, activation, bits, task, machine):
             bits_same += int(np.count_nonzero(same)) * per_node

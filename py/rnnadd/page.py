@@ -19,7 +19,6 @@ from .tasks import ADD, TASKS, Task
 PAGE_MAX_BITS = 32  # wider problems train slowly; the weights still add 64-bit numbers
 NOTEBOOK_PROBLEMS = [(5, 5), (10, 2), (50, 3), (4, 9)]
 RANDOM_PROBLEMS = 4
-SAMPLE_SEED = evaluation.SAMPLE_SEED
 GENERALISATION_PAIRS = 1_000
 MEMORY_MESSAGE = (
     "one training step of this network needs more memory than the browser gives a page (4 GB). "
@@ -254,7 +253,7 @@ class PageSession:
         if self.task.machine is None:
             return {"correlations": None, "carryUnits": []}
         correlations = evaluation.carry_correlations(
-            weights, config.activation, config.bits, pairs, SAMPLE_SEED, task=self.task
+            weights, config.activation, config.bits, pairs, evaluation.SAMPLE_SEED, task=self.task
         )
         strongest = np.abs(correlations).max()
         marked = [int(u) for u in np.argsort(-np.abs(correlations))[:3] if abs(correlations[u]) >= 0.9 * strongest]
@@ -265,7 +264,7 @@ class PageSession:
         rows = []
         pairs = evaluation.sample_size(GENERALISATION_PAIRS, self.session.config.hidden)
         for bits in evaluation.wider_widths(self.session.config.bits):
-            accuracy = self.session.evaluate(bits=bits, sample=pairs, seed=SAMPLE_SEED, at=at)
+            accuracy = self.session.evaluate(bits=bits, sample=pairs, seed=evaluation.SAMPLE_SEED, at=at)
             rows.append({"bits": bits, "exact": accuracy.exact_match, "pairs": accuracy.pairs})
         return rows
 
@@ -275,7 +274,7 @@ class PageSession:
         c = self.session.config
         selected = self._selected(texts)
         weights = self.session.weights_at(at)
-        return statespace.state_space(weights, c.activation, c.bits, SAMPLE_SEED, selected, self.task)
+        return statespace.state_space(weights, c.activation, c.bits, evaluation.SAMPLE_SEED, selected, self.task)
 
     def explain(self, at: int | None = None) -> dict:
         """The machine the weights became, whether it is binary addition, how faithful it is at
