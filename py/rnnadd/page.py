@@ -260,12 +260,15 @@ class PageSession:
         return {"correlations": correlations.tolist(), "carryUnits": marked if strongest > 0 else []}
 
     def generalisation(self, at: int | None = None) -> list[dict]:
-        """The same weights on wider numbers: exact-match on seeded samples at 2N, 4N and 64 bits."""
+        """The same weights on wider numbers: exact-match at 2N, 4N and 64 bits, on every problem where
+        there are few enough (evaluation.exhaustive), else on seeded ones."""
         rows = []
         pairs = evaluation.sample_size(GENERALISATION_PAIRS, self.session.config.hidden)
         for bits in evaluation.wider_widths(self.session.config.bits):
             accuracy = self.session.evaluate(bits=bits, sample=pairs, seed=evaluation.SAMPLE_SEED, at=at)
-            rows.append({"bits": bits, "exact": accuracy.exact_match, "pairs": accuracy.pairs})
+            rows.append(
+                {"bits": bits, "exact": accuracy.exact_match, "pairs": accuracy.pairs, "every": accuracy.exhaustive}
+            )
         return rows
 
     def state_space(self, texts: list[str], at: int | None = None) -> dict:

@@ -115,6 +115,15 @@ def test_multiplication_is_learnt_only_as_far_as_its_width_and_the_page_says_no_
     hues = app.evaluate(HUES_JS, "state-space")
     assert hues["blue"] > 50 and hues["orange"] == hues["green"] == 0, hues
     assert app.evaluate("window.rnnDemo.hiddenView().correlations") is None
+    # Wider numbers: the 12-bit products of 6-bit operands are few enough to check every one.
+    app.wait_for_function("window.rnnDemo.generalisation().length === 3")
+    rows = app.evaluate("window.rnnDemo.generalisation()")
+    assert [(row["bits"], row["pairs"], row["every"]) for row in rows] == [
+        (12, 4096, True),
+        (24, 1000, False),
+        (64, 1000, False),
+    ]
+    assert f"12 bits\t{rows[0]['exact'] * 100:.1f}%\t4,096 (all)" in by_id(app, "generalisation").inner_text()
 
 
 MUL = "task=mul&hidden=32&learning_rate=0.01&batch_size=64"

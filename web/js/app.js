@@ -278,7 +278,7 @@ function newSession({ config, notebook = null, kept }) {
 
 function showGeneralisation(rows) {
   state.generalisation = rows;
-  const cells = (row) => [`${row.bits} bits`, percent(row.exact), row.pairs.toLocaleString("en")];
+  const cells = (row) => [`${row.bits} bits`, percent(row.exact), `${row.pairs.toLocaleString("en")} ${row.every ? "(all)" : "random"}`];
   $("generalisation-rows").replaceChildren(
     ...rows.map((row) => {
       const tr = document.createElement("tr");
