@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from rnnadd import encoding
+from rnnadd.tasks import ADD
 
 
 @pytest.mark.parametrize("bits", [2, 8, 33, 64])
@@ -54,4 +55,4 @@ def test_bad_width_is_refused(bits):
 )
 def test_bad_operands_are_refused(a, b, message):
     with pytest.raises(ValueError, match=message):
-        encoding.check_operands(a, b, 8)
+        ADD.check((a, b), 8)

@@ -51,17 +51,6 @@ def probs_to_bits(probs: np.ndarray) -> np.ndarray:
     return (np.asarray(probs) > 0.5).astype(np.float64)
 
 
-def check_operands(a: int, b: int, bits: int) -> None:
-    """Both operands whole, non-negative, and their sum within the width."""
-    for name, value in (("a", a), ("b", b)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise ValueError(f"{name} must be a whole number, got {value!r}")
-        if value < 0:
-            raise ValueError(f"{name} must be 0 or more, got {value}")
-    if int(a) + int(b) >= 2**bits:
-        raise ValueError(f"a + b must be below 2^{bits} = {2**bits} for bits={bits}, got {int(a) + int(b)}")
-
-
 def encode_pairs(a: np.ndarray, b: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
     """Operand arrays -> (inputs (T, B, 2), targets (T, B)), time-major for the recurrence."""
     a = np.asarray(a, dtype=np.uint64).reshape(-1)
