@@ -247,20 +247,24 @@ def test_divergence_shows_what_to_do(page, base_url, watch):
     assert watch.errors == []
 
 
-def test_frames_stay_smooth_while_training(page, base_url, watch):
-    # Plain SGD at a tiny rate is still learning when the measurement ends.
+def test_the_page_keeps_drawing_while_training_and_pauses_at_once(page, base_url, watch):
+    # Plain SGD at a tiny rate is still learning when the look ends. How smooth the frames are
+    # is a figure for bench/browser.py (frame interval p50 / p95 / max), not a test.
     slow = (
         "#bits=16&hidden=16&activation=tanh&optimizer=sgd&learning_rate=0.001&batch_size=32&loss=bce&init=scaled&seed=0"
     )
     open_app(page, base_url, slow)
     by_id(page, "train-toggle").click()
-    page.wait_for_timeout(4000)
-    intervals = sorted(page.evaluate("window.rnnDemo.frameIntervals()"))
-    assert status(page)["phase"] == "training" and len(intervals) > 100
-    p95 = intervals[int(0.95 * (len(intervals) - 1))]
-    assert p95 <= 20, f"95th percentile frame interval {p95:.1f} ms"
-    # Every frame trains: chunks never starve, whatever the machine's speed.
-    assert status(page)["step"] >= len(intervals)
+    page.wait_for_function("window.rnnDemo.status().step >= 20 && window.rnnDemo.frameIntervals().length >= 5")
+    before = (pixels(page, "loss-chart"), status(page)["step"], len(page.evaluate("window.rnnDemo.frameIntervals()")))
+    page.wait_for_function(
+        f"window.rnnDemo.status().step > {before[1] + 20} && window.rnnDemo.frameIntervals().length > {before[2] + 5}"
+    )
+    assert pixels(page, "loss-chart")["checksum"] != before[0]["checksum"]  # the chart follows the run
+    assert status(page)["phase"] == "training"
+    by_id(page, "train-toggle").click()
+    assert status(page)["phase"] == "paused"  # the click's own handler, not a later frame
+    assert watch.errors == []
 
 
 def test_phone_layout_has_no_sideways_scroll_and_labelled_controls(browser, base_url):
@@ -299,16 +303,15 @@ def test_pause_and_reset_take_effect_at_once_even_while_a_step_takes_a_minute(pa
     assert status(page)["step"] == 0 and status(page)["pending"] > 0
     expect(by_id(page, "status")).to_contain_text("current step running")
 
-    started = page.evaluate("performance.now()")
+    # Neither waits for the step in flight: each takes effect while it still has most of a minute to run.
     by_id(page, "train-toggle").click()
-    page.wait_for_function("window.rnnDemo.status().phase === 'paused'", timeout=1000)
+    assert status(page)["phase"] == "paused"
     by_id(page, "field-hidden").fill("16")
     by_id(page, "field-hidden").dispatch_event("change")
     by_id(page, "reset-button").click()
     page.wait_for_function(
-        "window.rnnDemo.status().config.hidden === 16 && window.rnnDemo.status().phase === 'ready'", timeout=1000
+        "window.rnnDemo.status().config.hidden === 16 && window.rnnDemo.status().phase === 'ready'", timeout=15_000
     )
-    assert page.evaluate("performance.now()") - started < 1000
     assert "hidden=16&" in page.evaluate("location.hash")
 
     by_id(page, "train-toggle").click()

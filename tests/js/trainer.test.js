@@ -2,7 +2,8 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CHUNK_MS, SLOW_CALL_MS, SWITCH_WAIT_MS, Trainer, WARM_UP_MAX_WORK } from "../../web/js/trainer.js";
+import { CHUNK_MS, Trainer } from "../../web/js/trainer.js";
+import { SLOW_CALL_MS, SWITCH_WAIT_MS, WARM_UP_MAX_WORK } from "../../web/js/workers.js";
 
 // A worker stand-in: records every request and answers when the test says so.
 function fakePython() {
@@ -26,18 +27,22 @@ const trained = (step, steps, extra = {}) => ({
   ms: 0,
 });
 
-function setUp() {
+// views: the page's view calls of each kind ({slowViews, stoppedViews}), onFailure, and
+// booting: a standby worker that never finishes starting.
+function setUp({ booting = false, ...views } = {}) {
   const workers = [];
   const seen = [];
   let clock = 0;
   const trainer = new Trainer({
     connect: () => {
       workers.push(fakePython());
+      if (booting && workers.length > 1) workers.at(-1).ready = new Promise(() => {});
       return workers.at(-1);
     },
     views: () => [["panel"]],
     onData: (values, why) => seen.push([why, values]),
     now: () => clock,
+    ...views,
   });
   const advance = (ms) => (clock += ms);
   return { trainer, workers, seen, advance };
@@ -59,7 +64,7 @@ async function resetsIntoTheStandby({ trainer, workers, advance }, seed) {
   trainer.tick(SLOW_CALL_MS + 1);
   assert.equal(workers.length, 2);
   await flush();
-  assert.equal(trainer.standbyState(), "ready");
+  assert.equal(trainer.workers.standbyState(), "ready");
   const reset = trainer.begin("create", { seed });
   advance(SWITCH_WAIT_MS + 1);
   await new Promise((resolve) => setTimeout(resolve, 20));
@@ -127,6 +132,25 @@ test("Train pressed while a Reset makes the session trains the new one, not the 
   assert.deepEqual(workers[0].requests.shift().calls[0], ["train", 1, true]);
 });
 
+test("after a Reset while two chunks were in flight, the new session's run again keeps two in flight", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.play();
+  trainer.tick(16);
+  assert.equal(workers[0].requests.length, 2);
+  const reset = trainer.begin("create", { seed: 2 });
+  for (const chunk of workers[0].requests.splice(0)) chunk.resolve([trained(1, 1), { value: [], ms: 0 }]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  workers[0].requests.shift().resolve([{ value: { config: { seed: 2 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
+  await reset;
+  trainer.play();
+  trainer.tick(32);
+  trainer.tick(48);
+  assert.deepEqual(
+    workers[0].requests.map((r) => r.calls[0][0]),
+    ["train", "train"],
+  );
+});
+
 test("a Reset while training leaves the new session ready", async () => {
   const { trainer, workers } = await started(setUp());
   trainer.play();
@@ -168,13 +192,12 @@ test("a Reset that finds a long step in flight ends that worker and uses the sta
   trainer.play(); // sends the first chunk at once
   await resetsIntoTheStandby(setup, 2); // the step has run for longer than any call should
   assert.equal(trainer.phase, "ready");
-  assert.equal(trainer.outstanding, 0);
+  assert.equal(trainer.workers.outstanding, 0);
 });
 
 test("a run's first chunk does not ask again for slow views that show the current weights", async () => {
-  const setup = setUp();
   let selected = "5";
-  setup.trainer.slowViews = () => [["hidden_view", selected, "5"]];
+  const setup = setUp({ slowViews: () => [["hidden_view", selected, "5"]] });
   const { trainer, workers, advance } = await started(setup);
   advance(1000);
   trainer.play();
@@ -262,7 +285,7 @@ test("a session with a heavy step does not warm up", async () => {
 
 test("a worker warms up once: the next session starts with its first step alone", async () => {
   const { trainer, workers } = await started(setUp());
-  for (let frame = 0; trainer.warmUpMs < 900; frame += 1) {
+  for (let frame = 0; trainer.workers.warmedMs < 900; frame += 1) {
     trainer.tick(frame * 16);
     workers[0].requests.shift().resolve([{ value: { steps: 5 }, ms: 300 }]);
     await flush();
@@ -279,9 +302,7 @@ test("a worker warms up once: the next session starts with its first step alone"
 
 test("a view that fails when training stops is reported, not lost", async () => {
   const failures = [];
-  const setup = setUp();
-  setup.trainer.stoppedViews = () => [["explain"]];
-  setup.trainer.onFailure = (error) => failures.push(error.message);
+  const setup = setUp({ stoppedViews: () => [["explain"]], onFailure: (error) => failures.push(error.message) });
   const { trainer, workers } = await started(setup);
   trainer.play();
   workers[0].requests.shift().resolve([trained(1, 1, { solved: true }), { value: [], ms: 0 }]);
@@ -294,9 +315,7 @@ test("a view that fails when training stops is reported, not lost", async () => 
 });
 
 test("when a run stops, the slow views come in one request, then each stopped view in its own, in order", async () => {
-  const setup = setUp();
-  setup.trainer.slowViews = () => [["hidden_view", "5", "5"], ["state_space"]];
-  setup.trainer.stoppedViews = () => [["explain"], ["explain_wide"]];
+  const setup = setUp({ slowViews: () => [["hidden_view", "5", "5"], ["state_space"]], stoppedViews: () => [["explain"], ["explain_wide"]] });
   const { trainer, workers, seen } = await started(setup);
   trainer.play();
   workers[0].requests.shift().resolve([trained(1, 1, { solved: true }), { value: [], ms: 0 }]);
@@ -310,9 +329,7 @@ test("when a run stops, the slow views come in one request, then each stopped vi
 });
 
 test("a chunk slowed by its solved checks brings up no standby; a Reset waits for it, not for a standby's start", async () => {
-  const { trainer, workers, advance } = await started(setUp());
-  const connect = trainer.connect;
-  trainer.connect = () => Object.assign(connect(), { ready: new Promise(() => {}) }); // a standby still starting
+  const { trainer, workers, advance } = await started(setUp({ booting: true })); // a standby still starting
   trainer.play();
   workers[0].requests.shift().resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 0 }]);
   await flush();
@@ -327,19 +344,18 @@ test("a chunk slowed by its solved checks brings up no standby; a Reset waits fo
   advance(SWITCH_WAIT_MS + 1);
   await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(workers[0].terminated, false);
-  assert.equal(trainer.stopping, true); // the page says the step is being stopped
+  assert.equal(trainer.workers.stopping, true); // the page says the step is being stopped
   for (const chunk of workers[0].requests.splice(0)) chunk.resolve([trained(21, 20), { value: [], ms: 0 }]);
   await new Promise((resolve) => setTimeout(resolve, 20));
   const create = workers[0].requests.shift();
   assert.deepEqual(create.calls[0], ["create", { seed: 3 }]);
   create.resolve([{ value: { config: { seed: 3 }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
   assert.deepEqual((await reset).config, { seed: 3 });
-  assert.equal(trainer.stopping, false);
+  assert.equal(trainer.workers.stopping, false);
 });
 
 test("a view that runs for minutes brings up a standby, and a Reset then switches to it", async () => {
-  const setup = setUp();
-  setup.trainer.stoppedViews = () => [["explain"]];
+  const setup = setUp({ stoppedViews: () => [["explain"]] });
   const { trainer, workers } = await started(setup);
   trainer.stepOnce();
   workers[0].requests.shift().resolve([trained(1, 1), { value: [], ms: 0 }]);
@@ -349,9 +365,7 @@ test("a view that runs for minutes brings up a standby, and a Reset then switche
 });
 
 test("a loaded session shows at once; the views that follow a stop come after it, each on its own", async () => {
-  const setup = setUp();
-  setup.trainer.slowViews = () => [["state_space"]];
-  setup.trainer.stoppedViews = () => [["explain"], ["explain_wide"]];
+  const setup = setUp({ slowViews: () => [["state_space"]], stoppedViews: () => [["explain"], ["explain_wide"]] });
   const { trainer, workers, seen } = await started(setup);
   const loaded = trainer.begin("load", "file");
   const load = workers[0].requests.shift();
@@ -367,8 +381,7 @@ test("a loaded session shows at once; the views that follow a stop come after it
 });
 
 test("a Reset while short views compute waits for them, and no standby worker starts for them", async () => {
-  const setup = setUp();
-  setup.trainer.stoppedViews = () => [["explain_wide"]];
+  const setup = setUp({ stoppedViews: () => [["explain_wide"]] });
   const { trainer, workers, advance } = await started(setup);
   trainer.stepOnce();
   workers[0].requests.shift().resolve([trained(1, 1), { value: [], ms: 0 }]);
@@ -401,8 +414,7 @@ function answer(worker, method, results) {
 }
 
 test("stops in quick succession refresh the views at most twice", async () => {
-  const setup = setUp();
-  setup.trainer.stoppedViews = () => [["explain"]];
+  const setup = setUp({ stoppedViews: () => [["explain"]] });
   const { trainer, workers } = await started(setup);
   const asked = () => workers[0].requests.filter((r) => r.calls[0][0] === "explain").length;
   for (let press = 0; press < 5; press += 1) {

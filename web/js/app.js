@@ -80,7 +80,7 @@ const taskOf = () => state.described.tasks[state.config ? state.config.task : "a
 const restingViews = (at) => [["explain", at], ["generalisation", at], ["explain_wide", at]];
 
 // The step the trainer's views show: a session being made (Reset, Load) is shown as it is now.
-const viewedStep = () => (trainer.switching ? null : scrubber.at);
+const viewedStep = () => (trainer.phase === "making" ? null : scrubber.at);
 
 const trainer = new Trainer({
   connect: () => startPython(showStage),
@@ -347,7 +347,7 @@ function tick(now) {
     state.drawnAt = scrubber.at;
     state.stale.add("timeline").add("loss").add("accuracy");
   }
-  if (trainer.phase === "training" || trainer.busyMs() > 0) state.stale.add("status");
+  if (trainer.phase === "training" || trainer.workers.busyMs() > 0) state.stale.add("status");
   draw();
   requestAnimationFrame(tick);
 }
@@ -695,9 +695,9 @@ function status() {
     config: state.config && { ...state.config },
     error: trainer.error ?? state.failure,
     loadSeconds: state.loadSeconds,
-    pending: trainer.outstanding,
-    making: trainer.switching, // a session being made (Reset, Load, a new link)
-    standby: trainer.standbyState(),
+    pending: trainer.workers.outstanding,
+    making: trainer.phase === "making", // a session being made (Reset, Load, a new link)
+    standby: trainer.workers.standbyState(),
   };
 }
 
@@ -715,13 +715,13 @@ window.rnnDemo = Object.freeze({
   explanation: () => state.explanation && structuredClone(state.explanation),
   memory: () => ({
     jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
-    wasmBytes: trainer.python.memory.wasmBytes,
+    wasmBytes: trainer.workers.memory.wasmBytes,
   }),
 });
 
 async function main() {
   try {
-    ({ seconds: state.loadSeconds, described: state.described } = await trainer.python.ready);
+    ({ seconds: state.loadSeconds, described: state.described } = await trainer.workers.ready);
   } catch (error) {
     trainer.fail(error);
     state.failure = error.message;

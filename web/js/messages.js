@@ -1,6 +1,6 @@
 // What the page says in words: the status line, start-up stages, and errors.
 
-import { SLOW_CALL_MS } from "./trainer.js";
+import { SLOW_CALL_MS } from "./workers.js";
 import { lastMilestoneText } from "./milestoneview.js";
 import { percent } from "./format.js";
 
@@ -23,14 +23,16 @@ function duration(ms) {
 
 // status: window.rnnDemo.status(); trainer: for what is running now.
 export function statusText(status, trainer) {
-  if (trainer.stopping) return "stopping the current step\u2026";
+  const { workers } = trainer;
+  if (workers.stopping) return "stopping the current step\u2026";
+  if (status.phase === "making") return "making a new session\u2026";
   const parts = [status.phase, `step ${status.step.toLocaleString("en")}`];
   if (Number.isFinite(status.loss)) parts.push(`loss ${status.loss.toPrecision(3)}`);
   parts.push(`exact-match ${percent(status.exactMatch)} (${status.exactAllPairs ? "all pairs" : "recent batches"})`);
   if (status.phase === "training") parts.push(`${Math.round(status.stepsPerSecond).toLocaleString("en")} steps/s`);
   // Steps slower than a frame say how slow, and a long one shows it is still running.
   if (trainer.stepMs !== null && trainer.stepMs > FRAME_MS) parts.push(`${duration(trainer.stepMs)} per step`);
-  if (trainer.busyMs() > SLOW_CALL_MS) parts.push(`${trainer.inFlight ? "current step" : "views"} running ${duration(trainer.busyMs())}`);
+  if (workers.busyMs() > SLOW_CALL_MS) parts.push(`${trainer.inFlight ? "current step" : "views"} running ${duration(workers.busyMs())}`);
   if (status.solvedAt !== null) parts.push(goalText(status));
   if (status.milestones.length) parts.push(lastMilestoneText(status.milestones));
   return parts.join(" \u00b7 ");

@@ -2,6 +2,8 @@
 // through the kept steps, and asking for each position's views without queueing stale
 // ones. It knows no DOM; the training session is never touched.
 
+import { LatestQueue } from "./queue.js";
+
 // A replay from the first kept step to the last takes about this long, one frame at least per step.
 export const PLAY_MS = 3000;
 // The costly views (the machine, wider numbers) wait until the position has rested this long.
@@ -18,8 +20,12 @@ export class Scrubber {
   // request(calls): values by method, or null (trainer.request); quickViews(at) and
   // restingViews(at): the calls that show a position; onData(values) and onFailure(error): for the page.
   constructor({ request, quickViews, restingViews, onData, onFailure, now }) {
-    Object.assign(this, { request, quickViews, restingViews, onData });
-    this.onFailure = onFailure ?? ((error) => console.error(error));
+    Object.assign(this, { quickViews, restingViews });
+    // A position's views, one request at a time, only the latest of each waiting.
+    this.views = new LatestQueue(async (calls) => {
+      const values = await request(calls);
+      if (values) onData(values);
+    }, onFailure ?? ((error) => console.error(error)));
     this.now = now ?? (() => performance.now());
     this.reset();
   }
@@ -30,9 +36,8 @@ export class Scrubber {
     this.playing = false;
     this.nextPlayAt = 0;
     this.playMs = 0;
-    this.sending = false; // a position's views are on their way
-    this.pending = new Map(); // calls asked for meanwhile, by method: only the latest of each is sent
     this.movedAt = -Infinity;
+    this.views.clear(); // the last session's positions are not asked for
     this.rested = true; // the costly views show the current position
   }
 
@@ -52,7 +57,7 @@ export class Scrubber {
     this.at = at;
     this.movedAt = this.now();
     this.rested = false;
-    this.send(this.quickViews(at));
+    this.views.push(this.quickViews(at));
   }
 
   live() {
@@ -85,26 +90,7 @@ export class Scrubber {
     }
     if (!this.rested && !this.playing && now - this.movedAt >= SETTLE_MS) {
       this.rested = true;
-      this.send(this.restingViews(this.at));
-    }
-  }
-
-  async send(calls) {
-    if (this.sending) {
-      for (const call of calls) this.pending.set(call[0], call);
-      return;
-    }
-    this.sending = true;
-    try {
-      const values = await this.request(calls);
-      if (values) this.onData(values);
-    } catch (error) {
-      this.onFailure(error);
-    } finally {
-      this.sending = false;
-      const pending = [...this.pending.values()];
-      this.pending.clear();
-      if (pending.length) this.send(pending);
+      this.views.push(this.restingViews(this.at));
     }
   }
 }

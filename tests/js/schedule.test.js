@@ -1,0 +1,82 @@
+// When each kind of view is asked for.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { SLOW_VIEWS_MS, ViewSchedule } from "../../web/js/schedule.js";
+
+function setUp({ slow = [["hidden_view", "5"], ["state_space"]], stopped = [["explain"], ["explain_wide"]] } = {}) {
+  const requests = [];
+  const seen = [];
+  const failures = [];
+  let step = 0;
+  const schedule = new ViewSchedule({
+    views: () => [["panel"]],
+    slowViews: () => slow,
+    stoppedViews: () => stopped,
+    request: (calls) => new Promise((resolve, reject) => requests.push({ calls, resolve, reject })),
+    step: () => step,
+    onData: (values, why) => seen.push([why, values]),
+    onFailure: (error) => failures.push(error.message),
+  });
+  return { schedule, requests, seen, failures, setStep: (s) => (step = s) };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+test("slow views ride with a chunk every SLOW_VIEWS_MS; the others with every chunk", () => {
+  const { schedule, setStep } = setUp();
+  assert.deepEqual(schedule.withChunk(0), [["panel"], ["hidden_view", "5"], ["state_space"]]);
+  setStep(10);
+  assert.deepEqual(schedule.withChunk(SLOW_VIEWS_MS - 1), [["panel"]]);
+  assert.deepEqual(schedule.withChunk(SLOW_VIEWS_MS), [["panel"], ["hidden_view", "5"], ["state_space"]]);
+});
+
+test("slow views that already show these weights are not asked for again, once", () => {
+  const { schedule, setStep } = setUp();
+  setStep(40);
+  schedule.showing(40, [["hidden_view", "5"], ["state_space"]]);
+  assert.deepEqual(schedule.withChunk(1000), [["panel"]]);
+  assert.deepEqual(schedule.withChunk(2000), [["panel"], ["hidden_view", "5"], ["state_space"]]);
+  schedule.showing(40, [["hidden_view", "7"], ["state_space"]]); // another problem was shown
+  assert.equal(schedule.withChunk(3000).length, 3);
+});
+
+test("a refresh asks for the slow views in one request, then each stopped view in its own, and shows each as it comes", async () => {
+  const { schedule, requests, seen } = setUp();
+  schedule.refresh();
+  assert.deepEqual(
+    requests.map((r) => r.calls),
+    [[["hidden_view", "5"], ["state_space"]], [["explain"]], [["explain_wide"]]],
+  );
+  requests[1].resolve({ explain: { states: 2 } });
+  await flush();
+  assert.deepEqual(seen, [["view", { explain: { states: 2 } }]]);
+  requests[0].resolve({ hidden_view: 1, state_space: 2 });
+  await flush();
+  assert.deepEqual(seen.at(-1), ["stopped", { hidden_view: 1, state_space: 2 }]);
+  assert.deepEqual(schedule.withChunk(1000), [["panel"]]); // they show these weights now
+});
+
+test("refreshes asked for meanwhile wait as one; a failed view is reported", async () => {
+  const { schedule, requests, failures } = setUp({ slow: [], stopped: [["explain"]] });
+  for (let press = 0; press < 5; press += 1) schedule.refresh();
+  assert.equal(requests.length, 1);
+  requests[0].reject(new Error("explain failed"));
+  await flush();
+  assert.deepEqual(failures, ["explain failed"]);
+  assert.equal(requests.length, 2);
+  requests[1].resolve({ explain: {} });
+  await flush();
+  assert.equal(requests.length, 2);
+});
+
+test("a session's views that came with it are not asked for again by the refresh after a load", () => {
+  const { schedule, requests, setStep } = setUp();
+  setStep(300);
+  schedule.showing(300, [["hidden_view", "5"], ["state_space"]]);
+  schedule.refresh();
+  assert.deepEqual(
+    requests.map((r) => r.calls),
+    [[["explain"]], [["explain_wide"]]],
+  );
+});

@@ -1,0 +1,66 @@
+// Which views of the weights are asked for, and when: some ride with every training chunk,
+// the slow ones every SLOW_VIEWS_MS while training, and when training stops the slow ones
+// come in one request, then each stopped view in its own, so that each shows once ready.
+// It knows no DOM and no worker: it hands lists of calls to the trainer's request.
+
+import { LatestQueue } from "./queue.js";
+
+// Views that cost more than a chunk refresh at most this often while training.
+export const SLOW_VIEWS_MS = 300;
+
+const shownKey = (step, calls) => JSON.stringify([step, calls]);
+
+export class ViewSchedule {
+  // views(), slowViews(), stoppedViews(): the calls of each kind (they change with what the page
+  // shows); request(calls): values by method, or null; step(): the step the weights are at now;
+  // onData(values, why) and onFailure(error): for the page.
+  constructor({ views, slowViews, stoppedViews, request, step, onData, onFailure }) {
+    Object.assign(this, { views, slowViews, stoppedViews, request, step, onData });
+    // At most one refresh waits behind the one in flight: stops in quick succession cost two.
+    this.refreshes = new LatestQueue(() => this.refreshOnce(), onFailure);
+    this.forget();
+  }
+
+  // A new session: its views show nothing yet.
+  forget() {
+    this.lastSlow = -Infinity;
+    this.shown = null; // the slow views last asked for outside the loop, and at which step
+  }
+
+  // These slow views came back for the weights of `step` (with a session, say).
+  showing(step, slowCalls) {
+    this.shown = shownKey(step, slowCalls);
+  }
+
+  // The views that ride with a chunk: the slow ones every SLOW_VIEWS_MS, but not when they
+  // already show these weights, so that a run's first chunk costs only its training.
+  withChunk(now) {
+    if (now - this.lastSlow < SLOW_VIEWS_MS) return this.views();
+    this.lastSlow = now;
+    const slow = this.slowViews();
+    const current = shownKey(this.step(), slow) === this.shown;
+    this.shown = null;
+    return current ? this.views() : [...this.views(), ...slow];
+  }
+
+  // Training stopped (or one step was taken): every view of the weights it stopped at.
+  refresh() {
+    return this.refreshes.push([["refresh"]]);
+  }
+
+  // The slow views in one request ("stopped"), then each stopped view in its own ("view").
+  async refreshOnce() {
+    const slow = this.slowViews();
+    const current = shownKey(this.step(), slow) === this.shown; // they came with a loaded session
+    const requests = [[current ? [] : slow, "stopped"], ...this.stoppedViews().map((call) => [[call], "view"])];
+    const replies = requests
+      .filter(([calls]) => calls.length)
+      .map(async ([calls, why]) => {
+        const values = await this.request(calls);
+        // Every chunk sent before them is back by now: they show the current step's weights.
+        if (values && why === "stopped") this.showing(this.step(), calls);
+        if (values) this.onData(values, why);
+      });
+    await Promise.all(replies);
+  }
+}
