@@ -85,3 +85,8 @@ export function drawBitView(canvas, panel, compact, travels) {
     }
   });
 }
+
+// The panel's one-line summary, also what it says to screen readers.
+export function bitSummary(panel, when) {
+  return panel.length ? `${when}: ${rightCount(panel)} of ${panel.length} problems right` : "";
+}

@@ -1,11 +1,12 @@
-// The hyperparameter form: built from the declared list and Python's allowed
-// values, filled from a config or the hash, read back with each field checked.
+// The hyperparameter form, a view of the page's state.form: built from the declared list and
+// Python's allowed values, filled from the state's texts; each edit goes back to the state.
 
-import { NOTEBOOK_FIXES, PROPERTIES, allowedText, parseValue } from "./state.js";
+import { NOTEBOOK_FIXES, PROPERTIES, allowedText } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
-export function buildForm(form, fields, onChange) {
+// onInput(name, text): every edit; onChange(name): an edit done (the field left or a choice made).
+export function buildForm(form, fields, onInput, onChange) {
   for (const property of PROPERTIES) {
     const field = fields[property.name];
     const wrapper = document.createElement("div");
@@ -31,7 +32,11 @@ export function buildForm(form, fields, onChange) {
     message.id = `${id}-error`;
     message.dataset.testid = `error-${property.name}`;
     input.setAttribute("aria-describedby", message.id);
-    input.addEventListener("change", onChange);
+    input.addEventListener("input", () => onInput(property.name, input.value));
+    input.addEventListener("change", () => {
+      onInput(property.name, input.value);
+      onChange(property.name);
+    });
     wrapper.append(label, input, message);
     form.append(wrapper);
   }
@@ -51,19 +56,13 @@ export function fillForm(texts, defaults) {
   }
 }
 
-// Every field checked, each problem shown beside its field: the config, or null when any is invalid.
-export function readForm(fields) {
-  const values = {};
-  let valid = true;
-  for (const property of PROPERTIES) {
-    const parsed = parseValue(property.name, $(`field-${property.name}`).value, fields[property.name]);
-    const message = parsed.error ?? "";
-    $(`field-${property.name}-error`).textContent = message;
-    $(`field-${property.name}`).setAttribute("aria-invalid", message ? "true" : "false");
-    if (parsed.error) valid = false;
-    else values[property.name] = parsed.value;
+// Each problem beside its field (errors by field name, as state.js's checkTexts gives them).
+export function showFieldErrors(errors) {
+  for (const { name } of PROPERTIES) {
+    const message = errors[name] ?? "";
+    $(`field-${name}-error`).textContent = message;
+    $(`field-${name}`).setAttribute("aria-invalid", message ? "true" : "false");
   }
-  return valid ? values : null;
 }
 
 function checkbox(id, text, onChange) {
@@ -76,27 +75,27 @@ function checkbox(id, text, onChange) {
 }
 
 // "The notebook as written": a preset that replays it, with a checkbox per defect to fix.
-export function buildNotebookChoice(container) {
+// onChange(fixes): null when the preset is off, else the fixes ticked.
+export function buildNotebookChoice(container, onChange) {
   const fixes = document.createElement("div");
   fixes.className = "fixes";
-  const showFixes = () => {
+  const changed = () => {
     fixes.hidden = !$("field-notebook").checked;
+    onChange(readNotebookChoice());
   };
-  for (const fix of NOTEBOOK_FIXES) fixes.append(checkbox(`fix-${fix.name}`, `fix: ${fix.label}`, () => {}));
-  container.append(checkbox("field-notebook", "The notebook as written (its own training code, defects and all)", showFixes), fixes);
-  showFixes();
+  for (const fix of NOTEBOOK_FIXES) fixes.append(checkbox(`fix-${fix.name}`, `fix: ${fix.label}`, changed));
+  container.append(checkbox("field-notebook", "The notebook as written (its own training code, defects and all)", changed), fixes);
+  fixes.hidden = true;
 }
 
-// texts.notebook: undefined (not the notebook), or a comma-separated list of fixes.
-export function fillNotebookChoice(texts) {
-  const fixed = texts.notebook === undefined ? null : texts.notebook.split(",");
+// fixed: null (not the notebook), or the fixes ticked.
+export function fillNotebookChoice(fixed) {
   $("field-notebook").checked = fixed !== null;
   for (const fix of NOTEBOOK_FIXES) $(`fix-${fix.name}`).checked = Boolean(fixed && fixed.includes(fix.name));
-  $("field-notebook").dispatchEvent(new Event("change"));
+  $("notebook-choice").querySelector(".fixes").hidden = fixed === null;
 }
 
-// null when the preset is off, else the fixes ticked.
-export function readNotebookChoice() {
+function readNotebookChoice() {
   if (!$("field-notebook").checked) return null;
   return NOTEBOOK_FIXES.map((fix) => fix.name).filter((name) => $(`fix-${name}`).checked);
 }

@@ -70,3 +70,10 @@ export function drawHeatmap(canvas, view, carry, task) {
     }
   }
 }
+
+// The view in words, for screen readers; when: "now (step N)" or "at step N of M".
+export function describeHeatmap(view, carry, task, when) {
+  if (!view) return "Hidden units: not drawn yet";
+  const units = carry && carry.carryUnits.length ? `; units following the ${task.memory} most: ${carry.carryUnits.join(", ")}` : "";
+  return `Hidden units while the network works out ${view.text}, ${when}${units}`;
+}

@@ -44,3 +44,10 @@ export class BoundedSeries {
     };
   }
 }
+
+// The series as CSV rows of x,y; past capacity neighbours merge: then each row is the mean of `stride` points.
+export function seriesCSV(series, x, y) {
+  const { stride, xs, ys } = series.toJSON();
+  const header = stride === 1 ? `${x},${y}` : `${x} (mean of ${stride}),${y} (mean of ${stride} steps)`;
+  return [header, ...xs.map((value, i) => `${value},${ys[i]}`)].join("\n") + "\n";
+}

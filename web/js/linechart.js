@@ -1,5 +1,6 @@
 // Loss and accuracy charts on canvas, sharp on high-density screens.
 
+import { percent } from "./format.js";
 import { colors, withAlpha } from "./theme.js";
 
 // Size the backing store to the element's CSS size times devicePixelRatio.
@@ -195,4 +196,13 @@ export function drawAccuracyChart(canvas, exact, perBit, overlays = [], cursor =
   ctx.fillText("per bit", PAD.left + 90, PAD.top + 4);
   drawMarks(canvas, ctx, marks, toX, height);
   drawCursor(ctx, cursor, toX, height);
+}
+
+// The charts in words, for screen readers.
+export function describeLossChart(loss, step) {
+  return Number.isFinite(loss) ? `Loss chart: loss ${loss.toPrecision(3)} at step ${step}` : "Loss chart: no training yet";
+}
+
+export function describeAccuracyChart({ exactMatch, exactAllPairs, perBit }, step) {
+  return `Accuracy chart: exact-match ${percent(exactMatch)} (${exactAllPairs ? "all pairs" : "recent batches"}), per bit ${percent(perBit)}, at step ${step}`;
 }

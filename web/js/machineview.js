@@ -230,3 +230,8 @@ function drawTangle(ctx, explanation, width, height) {
   ctx.textBaseline = "top";
   ctx.fillText(`${count} states, too many to label (filled: the start). As the network learns, they merge.`, width / 2, 4);
 }
+
+// The machine in words, for screen readers; text: explanationText's.
+export function describeMachine(explanation, text) {
+  return explanation ? `Machine read off the weights: ${explanation.states} states. ${text.verdict}` : "Machine: read off the weights when training stops";
+}

@@ -1,6 +1,9 @@
 // The table of kept runs: what differs between them, how fast each solved, its link.
 
+import { checkRecord } from "./runs.js";
 import { hashFromConfig } from "./state.js";
+
+const $ = (id) => document.getElementById(id);
 
 function outcome(run) {
   if (run.solvedAt !== null) return [`${run.solvedAt}`, run.solveMs === null ? "" : `${Math.round(run.solveMs)}`];
@@ -54,4 +57,31 @@ export function drawRunsTable(body, rows, onPick, onShow, definitionsOf) {
       return tr;
     }),
   );
+}
+
+// The kept runs of a RunLog, with what happens when a row is picked (its link shows) or a run is
+// shown or hidden in the charts; definitionsOf(run): its task's milestones; onChange() after.
+export function showRuns(log, definitionsOf, onChange) {
+  const pick = (run) => {
+    const link = linkOf(run);
+    $("run-link").replaceChildren(Object.assign(document.createElement("a"), { href: link, textContent: link }));
+  };
+  const show = (run, shown) => {
+    log.show(run.id, shown);
+    showRuns(log, definitionsOf, onChange);
+  };
+  drawRunsTable($("runs-rows"), log.compared().kept, pick, show, definitionsOf);
+  $("runs-notice").hidden = log.book.persistent;
+  onChange();
+}
+
+// Runs from a file (one record or a list, as the page and `rnnadd train --log` write them) into the book.
+export async function addRunsFrom(file, book) {
+  try {
+    const parsed = JSON.parse(await file.text());
+    for (const run of (Array.isArray(parsed) ? parsed : [parsed]).map(checkRecord)) book.keep(run);
+    $("runs-error").textContent = "";
+  } catch (error) {
+    $("runs-error").textContent = `${file.name}: not a run record: ${error.message}.`;
+  }
 }

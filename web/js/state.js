@@ -40,6 +40,19 @@ export function parseValue(name, text, field) {
   return Number.isFinite(value) && aboveLow && value <= field.high ? { value } : refuse;
 }
 
+// Field texts by name (a missing one takes its default) -> {config} when every field holds an allowed
+// value, with {errors} by name for those that do not (then config is null).
+export function checkTexts(texts, fields, defaults) {
+  const config = {};
+  const errors = {};
+  for (const { name } of PROPERTIES) {
+    const parsed = parseValue(name, texts[name] ?? defaults[name], fields[name]);
+    if (parsed.error) errors[name] = parsed.error;
+    else config[name] = parsed.value;
+  }
+  return { config: Object.keys(errors).length ? null : config, errors };
+}
+
 // "Train to be provable": noise on the hidden states while training makes the units saturate,
 // and training goes on past solved until a proof for every length holds (rnnadd/proof.py).
 export const PROVABLE = { hidden_noise: 0.3, until: "proven" };
@@ -50,6 +63,13 @@ export const NOTEBOOK_FIXES = [
   { name: "derivatives", label: "derivatives written in terms of activations" },
   { name: "biases", label: "biases trained" },
 ];
+
+// A link's notebook=... text -> the fixes it names, in their order (null: not the notebook).
+export function fixesOf(text) {
+  if (text === undefined) return null;
+  const named = text.split(",");
+  return NOTEBOOK_FIXES.map((fix) => fix.name).filter((name) => named.includes(name));
+}
 
 // Field texts by name; `notebook` (a comma-separated list of fixes, maybe empty) when the link
 // replays it; `at` when it shows the network as it was at a step; `tour` (empty) to start the tour.

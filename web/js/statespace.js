@@ -83,3 +83,10 @@ export function drawStateSpace(canvas, space, legend) {
     right -= ctx.measureText(text).width + 10;
   }
 }
+
+// The view in words, for screen readers; when: "now (step N)" or "at step N of M".
+export function describeStateSpace(space, task, when) {
+  if (!space) return "State space: not drawn yet";
+  const explained = `${percent(space.explained[0])} and ${percent(space.explained[1])}`;
+  return `State space ${when}: ${space.a.length} problems' hidden states on two components explaining ${explained} of their variance${task.finite ? `, coloured by the ${task.memory}` : ""}`;
+}

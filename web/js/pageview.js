@@ -1,0 +1,132 @@
+// The page drawn from its state: each view redrawn only when its data changed
+// (state.stale holds their names), each canvas described in words for screen readers.
+// It reads the state and the loop; it changes neither.
+
+import { describeAccuracyChart, describeLossChart, drawAccuracyChart, drawLossChart } from "./linechart.js";
+import { bitSummary, drawBitView } from "./bitview.js";
+import { describeHeatmap, drawHeatmap } from "./heatmap.js";
+import { describeStateSpace, drawStateSpace } from "./statespace.js";
+import { describeMachine, drawMachine, explanationText } from "./machineview.js";
+import { chartMarks, drawMilestoneList, drawMilestoneTests, drawSliderMarks } from "./milestoneview.js";
+import { memoryValues, wordsOf } from "./taskwords.js";
+import { percent, whenText } from "./format.js";
+import { statusText } from "./messages.js";
+
+const $ = (id) => document.getElementById(id);
+
+export const VIEWS = ["task", "status", "loss", "accuracy", "bits", "hidden", "space", "machine", "generalisation", "timeline", "milestones"];
+
+// Writes that change nothing still cost the browser a layout: every frame of training comes here.
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+function setAttribute(element, name, value) {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
+// page: {state, trainer, scrubber, task, status, pick(step)}: a milestone picked shows its step.
+export function drawPage(page) {
+  const { state, trainer, scrubber, task } = page;
+  const { stale } = state;
+  const when = whenText(scrubber.at, trainer.step);
+  if (stale.has("task")) drawTask(task);
+  if (stale.has("status")) setText($("status"), statusText(page.status(), trainer));
+  if (stale.has("timeline")) drawTimeline(scrubber, trainer.step, when);
+  const marks = chartMarks(state.milestones.reached, task.milestones);
+  if (stale.has("loss")) {
+    drawLossChart($("loss-chart"), state.losses, state.runs.overlays("loss"), state.runs.compared().current, scrubber.at, marks);
+  }
+  if (stale.has("accuracy")) {
+    drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, state.runs.overlays("exact"), scrubber.at, marks);
+  }
+  if (stale.has("milestones") || stale.has("timeline")) drawMilestones(page);
+  if (stale.has("bits")) {
+    drawBitView($("bit-view"), state.panel, state.view === "embed", wordsOf(task).travels);
+    setText($("bit-summary"), bitSummary(state.panel, whenText(state.panelStep === trainer.step && scrubber.at === null ? null : state.panelStep, trainer.step)));
+  }
+  if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits, task);
+  if (stale.has("space")) drawStateSpace($("state-space"), state.stateSpace, memoryValues(task));
+  if (stale.has("machine")) drawExplanation(state.explanation, task);
+  if (stale.has("generalisation")) drawGeneralisation(state.generalisation);
+  if (stale.size) describeCanvases(page, when);
+  stale.clear();
+  const phase = trainer.phase;
+  setText($("train-toggle"), phase === "training" ? "Pause" : "Train");
+  $("train-toggle").disabled = $("step-button").disabled = phase === "loading" || phase === "error";
+}
+
+// The words that name the task: heading, captions, the ask box's operands, how each milestone is found.
+function drawTask(task) {
+  const signs = task.formula.split(/\b[abc]\b/); // "a + b + c" -> ["", " + ", " + ", ""]
+  $("ask-prefix").textContent = signs[0].trim();
+  ["a", "b", "c"].forEach((letter, i) => {
+    $(`ask-${letter}-label`).hidden = !task.letters.includes(letter);
+    if (i > 0) $(`ask-sign-${letter}`).textContent = task.letters.includes(letter) ? signs[i].trim() : "";
+  });
+  drawMilestoneTests($("milestone-tests"), task.milestones);
+  const words = wordsOf(task);
+  document.title = words.title;
+  $("heading").textContent = words.heading;
+  $("intro").textContent = words.intro;
+  $("bit-caption").textContent = words.bits;
+  $("hidden-caption").textContent = words.hidden;
+  $("space-caption").textContent = words.space;
+}
+
+function drawExplanation(explanation, task) {
+  drawMachine($("machine-view"), explanation, task);
+  const text = explanation && explanationText(explanation, task);
+  $("machine-verdict").textContent = text ? text.verdict : "";
+  $("machine-verdict").className = explanation ? (explanation.equivalent ? "verdict right" : "verdict wrong") : "verdict";
+  $("machine-faithful").textContent = text ? text.faithful : "";
+  $("chain-limit").textContent = text ? text.carry : "";
+  $("machine-proof").textContent = text ? text.proof : "";
+  $("machine-proof").className = explanation && explanation.proof && explanation.proof.proven ? "proof right" : "proof";
+  const counter = explanation && explanation.counterexample;
+  $("counterexample-ask").hidden = !counter;
+  if (counter) $("counterexample-ask").textContent = `Ask the network ${counter.text}`;
+}
+
+// Each canvas says what it shows, in words, for screen readers: the view modules' words.
+function describeCanvases({ state, trainer, task }, when) {
+  const label = (id, text) => setAttribute($(id), "aria-label", text);
+  label("loss-chart", describeLossChart(state.loss, trainer.step));
+  label("accuracy-chart", describeAccuracyChart(state, trainer.step));
+  label("bit-view", `Bit panel, ${$("bit-summary").textContent || "empty"}`);
+  label("hidden-view", describeHeatmap(state.hiddenView, state.carryUnits, task, when));
+  label("state-space", describeStateSpace(state.stateSpace, task, when));
+  const explanation = state.explanation;
+  label("machine-view", describeMachine(explanation, explanation && explanationText(explanation, task)));
+}
+
+function drawGeneralisation(rows) {
+  const cells = (row) => [`${row.bits} bits`, percent(row.exact), `${row.pairs.toLocaleString("en")} ${row.every ? "(all)" : "random"}`];
+  $("generalisation-rows").replaceChildren(
+    ...rows.map((row) => {
+      const tr = document.createElement("tr");
+      for (const text of cells(row)) tr.insertCell().textContent = text;
+      return tr;
+    }),
+  );
+}
+
+function drawTimeline(scrubber, step, when) {
+  const slider = $("timeline-slider");
+  setAttribute(slider, "max", String(scrubber.kept.length));
+  if (slider.value !== String(scrubber.index())) slider.value = String(scrubber.index());
+  setAttribute(slider, "aria-valuetext", when);
+  const kept = scrubber.kept.length;
+  setText($("timeline-label"), scrubber.at === null ? `Now: step ${step}. Drag to look back at any of ${kept} kept steps.` : `Showing the network ${when}.`);
+  for (const label of document.querySelectorAll("[data-at]")) setText(label, scrubber.at === null ? "" : when);
+  setText($("play-button"), scrubber.playing ? "Stop" : "Play");
+  $("live-button").disabled = scrubber.at === null && !scrubber.playing;
+}
+
+function drawMilestones({ state, trainer, scrubber, task, pick }) {
+  const { reached, pending, tested } = state.milestones;
+  const settled = !pending && tested === scrubber.kept.at(-1) && trainer.phase !== "training";
+  const outlook = !settled ? "not yet" : trainer.solvedAt !== null ? "not reached in this run" : `not reached by step ${trainer.step}`;
+  drawMilestoneList($("milestone-list"), task.milestones, reached, outlook, pick);
+  drawSliderMarks($("milestone-marks"), task.milestones, reached, scrubber.kept, pick);
+}
