@@ -36,13 +36,13 @@ def explain_costs(seed, rounds):
     session = Session(Config(seed=seed))
     while not session.solved():
         session.step(200, until_solved=True)
-    p, act, bits = session.params, session.config.activation, session.config.bits
-    extract_ms, found = timed(lambda: machine.extract(p, act, bits), rounds)
+    p, bits = session.params, session.config.bits
+    extract_ms, found = timed(lambda: machine.extract(p, bits), rounds)
     verdict_ms, difference = timed(lambda: machine.shortest_difference(found.machine), rounds)
-    chains_ms, chains = timed(lambda: evaluation.carry_chains(p, act), rounds)
-    agree_ms, _ = timed(lambda: machine.agreement(found.machine, p, act, bits), rounds)
-    wide_ms, _ = timed(lambda: machine.agreement(found.machine, p, act, encoding.MAX_BITS), rounds)
-    space_ms, _ = timed(lambda: statespace.state_space(p, act, bits, 12345, (5, 5)), rounds)
+    chains_ms, chains = timed(lambda: evaluation.carry_chains(p), rounds)
+    agree_ms, _ = timed(lambda: machine.agreement(found.machine, p, bits), rounds)
+    wide_ms, _ = timed(lambda: machine.agreement(found.machine, p, encoding.MAX_BITS), rounds)
+    space_ms, _ = timed(lambda: statespace.state_space(p, bits, 12345, (5, 5)), rounds)
     return {
         "seed": seed, "steps": session.step_count, "states": found.machine.size, "equivalent": difference is None,
         "extract_ms": extract_ms, "verdict_ms": verdict_ms, "chains_ms": chains_ms,

@@ -28,13 +28,13 @@ from rnnadd.session import Config, Session
 def proof_costs(seed, noise, rounds):
     session = Session(Config(seed=seed, hidden_noise=noise, until="proven" if noise else "solved"))
     session.step(20_000, until_solved=True)
-    p, act, bits = session.params, session.config.activation, session.config.bits
+    p, bits = session.params, session.config.bits
     times = []
     for _ in range(rounds):
         started = time.perf_counter()
-        found = proof.prove(p, act, bits)
+        found = proof.prove(p, bits)
         times.append((time.perf_counter() - started) * 1000)
-    chains = evaluation.carry_chains(p, act)
+    chains = evaluation.carry_chains(p)
     return {
         "seed": seed, "noise": noise, "steps": session.step_count, "proven": found.proven,
         "boxes": found.boxes, "rounds": found.rounds, "bounded": found.bounded,

@@ -7,9 +7,9 @@ the vectorised model can be checked against something written differently.
 import math
 
 
-def forward_probs(params, bits_a, bits_b, activation):
+def forward_probs(params, bits_a, bits_b):
     """bits_a, bits_b: LSB-first lists of 0/1. Returns the list of output probabilities."""
-    hidden = params.hidden
+    hidden, activation = params.hidden, params.activation
     h = [0.0] * hidden
     probs = []
     for x0, x1 in zip(bits_a, bits_b, strict=False):

@@ -55,12 +55,12 @@ def test_a_redundant_adder_minimises_to_binary_addition():
     assert machine.shortest_difference(redundant, ADDER) is None
 
 
-def threshold_adder(remembers_carry: bool = True, sharpness: float = 20.0) -> model.Params:
+def threshold_adder(remembers_carry: bool = True, sharpness: float = 20.0) -> model.Network:
     """A sigmoid Elman network built by hand. Unit k (k = 1, 2, 3) fires when a + b + carry >= k,
     unit 4 when a + b >= 2; the sum bit is unit 1 - unit 2 + unit 3. The carry it reads is unit 2
     of the step before, or, when it does not remember carries, unit 4: then a carry that must be
     passed on is lost, and it is right exactly on sums whose carry chains are 1 bit long."""
-    params = model.Params(4)
+    params = model.Network(4, activation="sigmoid")
     params.w_ih[...] = sharpness
     params.b_ih[...] = -sharpness * np.array([0.5, 1.5, 2.5, 1.5])
     params.w_hh[1 if remembers_carry else 3, :3] = sharpness
@@ -71,7 +71,7 @@ def threshold_adder(remembers_carry: bool = True, sharpness: float = 20.0) -> mo
 
 def test_a_network_built_to_add_is_read_as_binary_addition_and_carries_every_chain():
     params = threshold_adder()
-    found = machine.explain(params, "sigmoid", 8)
+    found = machine.explain(params, 8)
     assert found.extraction.machine == ADDER and found.difference is None
     assert [(g.sums, g.bit_share) for g in found.agreements] == [(1.0, 1.0), (1.0, 1.0)]
     assert found.agreements[0].pairs == 4**7 and found.agreements[0].exhaustive
@@ -81,19 +81,19 @@ def test_a_network_built_to_add_is_read_as_binary_addition_and_carries_every_cha
 
 def test_a_network_that_forgets_passed_on_carries_fails_at_a_chain_of_two():
     params = threshold_adder(remembers_carry=False)
-    chains = evaluation.carry_chains(params, "sigmoid")
+    chains = evaluation.carry_chains(params)
     assert chains.longest == 1 and chains.failing_run == 2
     a, b = chains.failing
     assert network_sum(params, a, b) != a + b
-    found = machine.explain(params, "sigmoid", 8)
+    found = machine.explain(params, 8)
     # It writes a xor b xor (did the previous step see two 1s): wrong first on 1 + 3 = 100 in binary.
     assert found.difference == (3, 1, 0) and machine.operands_of(found.difference) == (1, 3)
     assert found.agreements[0].sums == 1.0
 
 
-def network_sum(params: model.Params, a: int, b: int) -> int:
+def network_sum(params: model.Network, a: int, b: int) -> int:
     inputs, _ = encoding.encode_pairs(np.array([a], dtype=np.uint64), np.array([b], dtype=np.uint64), 64)
-    bits = (model.forward(params, inputs, "sigmoid").logits[:, 0] > 0).astype(int)
+    bits = (model.forward(params, inputs).logits[:, 0] > 0).astype(int)
     return int(sum(int(bit) << t for t, bit in enumerate(bits)))
 
 
@@ -127,7 +127,7 @@ def solved_session(seed: int, cell: str = "elman") -> Session:
 @pytest.mark.parametrize("seed", range(5))
 def test_a_solved_default_network_becomes_binary_addition(seed):
     session = solved_session(seed)
-    found = machine.explain(session.params, session.config.activation, session.config.bits)
+    found = machine.explain(session.params, session.config.bits)
     assert found.extraction.machine == ADDER and found.difference is None
     assert found.agreements[0].sums == 1.0 and found.agreements[0].exhaustive
 
@@ -135,14 +135,14 @@ def test_a_solved_default_network_becomes_binary_addition(seed):
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
 def test_gated_cells_are_read_too(cell):
     session = solved_session(0, cell)
-    found = machine.explain(session.params, session.config.activation, session.config.bits)
+    found = machine.explain(session.params, session.config.bits)
     assert found.difference is None and found.agreements[0].sums == 1.0
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_an_untrained_network_is_not_addition_and_gets_the_counterexample_wrong(seed):
     session = Session(Config(seed=seed))
-    found = machine.explain(session.params, session.config.activation, session.config.bits)
+    found = machine.explain(session.params, session.config.bits)
     assert found.difference is not None
     a, b = machine.operands_of(found.difference)
     answer = session.ask(a, b, bits=max(session.config.bits, len(found.difference)))

@@ -28,15 +28,15 @@ def found_in(session: Session) -> dict[str, milestones.Reached]:
     return {reached.name: reached for reached in found.reached()}
 
 
-def weights(session: Session, step: int) -> model.Params:
+def weights(session: Session, step: int) -> model.Network:
     return session.weights_at(step)
 
 
-def bit0_right_on_every_problem(params: model.Params, activation: str, bits: int, task) -> bool:
+def bit0_right_on_every_problem(params: model.Network, bits: int, task) -> bool:
     operands = task.all_operands(bits)
     inputs, _ = task.encode(operands, bits)
     truth = [task.answer(tuple(map(int, column)), bits) & 1 for column in operands.T]
-    logits = model.forward(params, inputs, activation).logits
+    logits = model.forward(params, inputs).logits
     return bool(((logits[0] > 0) == np.array(truth, dtype=bool)).all())
 
 
@@ -71,7 +71,9 @@ def test_each_milestone_is_the_first_step_that_passes_its_definition(task, seed)
     again = Session(c)
     every = []
     while True:
-        every.append((again.step_count, model.Params(c.hidden, again.params.flat.copy(), c.cell, task.operands)))
+        every.append(
+            (again.step_count, model.Network(c.hidden, again.params.flat.copy(), c.cell, task.operands, c.activation))
+        )
         if again.step_count == session.step_count:
             break
         again.step(1)
@@ -79,15 +81,15 @@ def test_each_milestone_is_the_first_step_that_passes_its_definition(task, seed)
     def first(passes, start: int = 0) -> int | None:
         return next((step for step, params in every if step >= start and passes(params)), None)
 
-    assert found["first_bit"].step == first(lambda p: bit0_right_on_every_problem(p, c.activation, c.bits, task))
-    solved = first(lambda p: evaluation.evaluate(p, c.activation, c.bits, task=task).exact_match == 1)
+    assert found["first_bit"].step == first(lambda p: bit0_right_on_every_problem(p, c.bits, task))
+    solved = first(lambda p: evaluation.evaluate(p, c.bits, task=task).exact_match == 1)
     assert found["solved"].step == solved
 
-    def follows_memory(p: model.Params) -> bool:
+    def follows_memory(p: model.Network) -> bool:
         # A plain Pearson correlation per unit, over the view's seeded problems, on the steps whose
         # input bits leave the next carry (borrow) to memory: for addition, where the bits differ.
         inputs, _ = evaluation.encoded(c.bits, evaluation.CORRELATION_PAIRS, evaluation.SAMPLE_SEED, task)
-        states = model.forward(p, inputs, c.activation).hidden[1:].reshape(-1, c.hidden)
+        states = model.forward(p, inputs).hidden[1:].reshape(-1, c.hidden)
         carry = evaluation.memory(inputs, task).reshape(-1)
         symbols = task.symbols_of(inputs).reshape(-1)
         told = {x for x in range(task.symbols) if len({row[x] for row in task.machine.next}) == 1}
@@ -98,12 +100,12 @@ def test_each_milestone_is_the_first_step_that_passes_its_definition(task, seed)
         r = [np.corrcoef(states[:, unit], carry)[0, 1] for unit in range(c.hidden) if states[:, unit].std() > 0]
         return max(np.abs(r)) >= milestones.CARRY_CORRELATION
 
-    def clouds_apart(p: model.Params) -> bool:
+    def clouds_apart(p: model.Network) -> bool:
         # Least squares from the states (with a constant) to the carry; some cut of it splits them
         # all; with three carries, the states of each two of them, fitted among their own.
         operands = task.random_operands(np.random.default_rng(evaluation.SAMPLE_SEED), 256, c.bits)
         inputs, _ = task.encode(operands, c.bits)
-        states = model.forward(p, inputs, c.activation).hidden[1:].reshape(-1, c.hidden)
+        states = model.forward(p, inputs).hidden[1:].reshape(-1, c.hidden)
         carry = evaluation.memory(inputs, task).reshape(-1)
         for low, high in itertools.combinations(np.unique(carry), 2):
             chosen = (carry == low) | (carry == high)
@@ -120,8 +122,8 @@ def test_each_milestone_is_the_first_step_that_passes_its_definition(task, seed)
     assert step_of("carry") == first(follows_memory)
     assert step_of("clouds") == first(clouds_apart)
 
-    def is_the_tasks_machine(p: model.Params) -> bool:
-        read = machine.extract(p, c.activation, c.bits, task=task).machine
+    def is_the_tasks_machine(p: model.Network) -> bool:
+        read = machine.extract(p, c.bits, task=task).machine
         return machine.shortest_difference(read, task.machine) is None
 
     # The machine is tested once bit 0 is right: from there, the first that is the task's machine.
@@ -132,16 +134,16 @@ def test_the_clouds_measure_tells_a_clean_split_from_none():
     session = solved_session(seed=0)
     c = session.config
 
-    assert statespace.parted(session.params, c.activation, c.bits, evaluation.SAMPLE_SEED) == 1.0
+    assert statespace.parted(session.params, c.bits, evaluation.SAMPLE_SEED) == 1.0
     untrained = Session(Config(seed=0)).params
-    split = statespace.parted(untrained, c.activation, c.bits, evaluation.SAMPLE_SEED)
+    split = statespace.parted(untrained, c.bits, evaluation.SAMPLE_SEED)
     assert 0.8 < split < 0.99  # the input bits alone place most states, not all
 
 
 def test_the_limits_name_the_longest_carry_chain_survived_and_the_first_sum_wrong():
     session = solved_session(seed=0)
     limits = found_in(session)["limits"].figures
-    chains = evaluation.carry_chains(session.params, session.config.activation)
+    chains = evaluation.carry_chains(session.params)
     assert limits["longest"] == chains.longest
     if chains.failing:
         a, b = int(limits["failing"]["a"]), int(limits["failing"]["b"])

@@ -21,8 +21,8 @@ def test_a_trained_network_has_a_unit_that_follows_the_carry():
     untrained = Session(seed=1)
     trained = Session(seed=1)
     trained.step(300)
-    before = np.abs(evaluation.carry_correlations(untrained.params, "tanh", 8)).max()
-    after = np.abs(evaluation.carry_correlations(trained.params, "tanh", 8)).max()
+    before = np.abs(evaluation.carry_correlations(untrained.params, 8)).max()
+    after = np.abs(evaluation.carry_correlations(trained.params, 8)).max()
     assert after > 0.75 and after > before + 0.2
 
 

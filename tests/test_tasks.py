@@ -103,7 +103,7 @@ SOLVE_WITHIN = 5000
 
 def network_answers(session: Session, operands: np.ndarray) -> np.ndarray:
     inputs, _ = session.task.encode(operands, session.config.bits)
-    logits = model.forward(session.params, inputs, session.config.activation).logits
+    logits = model.forward(session.params, inputs).logits
     return encoding.bits_to_int((logits > 0).T.astype(float))
 
 
@@ -121,16 +121,16 @@ def test_each_finite_task_trains_to_solved_and_the_machine_read_off_is_the_tasks
     operands = task.all_operands(bits)
     expected = [ARITHMETIC[name](*map(int, column)) % 2**bits for column in operands.T]
     assert network_answers(session, operands).tolist() == expected
-    read = machine.extract(session.params, session.config.activation, bits, task=task).machine
+    read = machine.extract(session.params, bits, task=task).machine
     assert read.size == STATES[name] and shortest_difference(read, task.machine) is None
-    explained = machine.explain(session.params, session.config.activation, bits, wide=False, task=task).to_dict()
+    explained = machine.explain(session.params, bits, wide=False, task=task).to_dict()
     assert explained["equivalent"] and explained["task"] == name
 
 
 def test_the_solved_check_names_operand_tuples_the_network_really_gets_wrong():
     session = Session(Config(task="add3", seed=0))
     session.step(200)
-    wrong = evaluation.wrong_pairs(session.params, "tanh", 8, task=session.task)
+    wrong = evaluation.wrong_pairs(session.params, 8, task=session.task)
     assert wrong and all(len(operands) == 3 for operands in wrong)
     answers = network_answers(session, np.array(wrong, dtype=np.uint64).T)
     assert all(int(got) != sum(operands) for got, operands in zip(answers, wrong, strict=True))
@@ -236,14 +236,14 @@ def test_the_stress_problems_of_each_task_have_the_chains_they_are_made_with(nam
 def test_a_solved_subtraction_is_explained_with_its_borrow_chains():
     session = Session(Config(task="sub", seed=0))
     session.step(500, until_solved=True)
-    found = machine.explain(session.params, "tanh", 8, task=session.task).to_dict()
+    found = machine.explain(session.params, 8, task=session.task).to_dict()
     assert found["equivalent"] and "proof" not in found
     chains = found["chains"]
     assert chains["sums"] == 64 * evaluation.CHAIN_SAMPLES and 1 <= chains["longest"] <= 64
     if chains["failing"]:  # a difference it really gets wrong, with the chain named
         a, b = int(chains["failing"]["a"]), int(chains["failing"]["b"])
         inputs, _ = session.task.encode(np.array([[a], [b]], dtype=np.uint64), 64)
-        written = model.forward(session.params, inputs, "tanh").logits[:, 0] > 0
+        written = model.forward(session.params, inputs).logits[:, 0] > 0
         assert encoding.bits_to_int(written.astype(float)) != (a - b) % 2**64
         assert borrow_chain(a, b) == chains["failing"]["run"]
 
@@ -282,7 +282,7 @@ def test_an_untrained_network_is_not_its_tasks_machine_and_gets_the_counterexamp
     """The counterexample flow for every finite task: the shortest input on which the machine read off
     differs from the task's is one the network itself gets wrong, at the bit where they part."""
     session = Session(Config(task=name, seed=seed))
-    found = machine.explain(session.params, session.config.activation, session.config.bits, task=session.task)
+    found = machine.explain(session.params, session.config.bits, task=session.task)
     assert found.difference is not None
     counter = found.to_dict()["counterexample"]
     operands = tuple(int(counter[letter]) for letter in session.task.letters)

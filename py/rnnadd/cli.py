@@ -260,9 +260,9 @@ def replay_notebook(args: argparse.Namespace, out: TextIO) -> int:
             for line in notebook.printout(epoch):
                 out.write(line + "\n")
     # Judged by the real model's evaluation of the same weights: every pair of operands below 2^7.
-    params = model.Params(notebook.HIDDEN)
+    params = model.Network(notebook.HIDDEN, activation="sigmoid")
     rnn.copy_into(params)
-    accuracy = evaluation.evaluate(params, "sigmoid", notebook.DIGITS)
+    accuracy = evaluation.evaluate(params, notebook.DIGITS)
     verdict = "solved" if accuracy.exact_match == 1.0 else "not solved"
     out.write(f"{verdict} after {args.steps} epochs: exact-match {accuracy.exact_match:.2%} on every operand pair\n")
     return 0
@@ -374,7 +374,7 @@ def log_run(
     reached = [{"name": r.name, "step": r.step} for r in found.reached()]
     c, read = session.config, None
     if diverged_at is None:  # diverged weights hold no machine
-        extracted = machine.extract(session.params, c.activation, c.bits, task=session.task).machine
+        extracted = machine.extract(session.params, c.bits, task=session.task).machine
         reference = session.task.machine
         equivalent = reference is not None and machine.shortest_difference(extracted, reference) is None
         read = {"states": extracted.size, "equivalent": equivalent}
@@ -401,7 +401,7 @@ def add(args: argparse.Namespace, out: TextIO) -> int:
 def explain(args: argparse.Namespace, out: TextIO) -> int:
     session = load_session(args.weights)
     c = session.config
-    found = machine.explain(session.params, c.activation, c.bits, task=session.task).to_dict()
+    found = machine.explain(session.params, c.bits, task=session.task).to_dict()
     found["step"] = session.step_count  # as the page gives it: the weights of which step
     if args.json:
         out.write(json.dumps(found, indent=2) + "\n")

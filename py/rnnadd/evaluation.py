@@ -22,7 +22,7 @@ SAMPLE_SEED = 12345
 CORRELATION_PAIRS = 512
 
 
-def pairs_per_chunk(params: model.Params, bits: int) -> int:
+def pairs_per_chunk(params: model.Network, bits: int) -> int:
     """How many sums one batched forward pass at `bits` takes within MAX_WORK_FLOATS."""
     return max(1, MAX_WORK_FLOATS // ((bits + 1) * params.hidden * CELLS[params.cell].GATES))
 
@@ -51,22 +51,22 @@ def exhaustive(bits: int, task: Task = ADD) -> bool:
 
 
 def evaluate(
-    params: model.Params, activation: str, bits: int, sample: int = SOLVED_SAMPLE, seed: int = 0, task: Task = ADD
+    params: model.Network, bits: int, sample: int = SOLVED_SAMPLE, seed: int = 0, task: Task = ADD
 ) -> Accuracy:
     """Every operand pair (tuple) when there are at most 262,144 of them, else `sample` seeded ones."""
     bits = encoding.check_bits(bits)
     if isinstance(sample, bool) or not isinstance(sample, int) or not 1 <= sample <= 1_000_000:
         raise ValueError(f"sample must be a whole number from 1 to 1000000, got {sample!r}")
     if not exhaustive(bits, task):
-        return evaluate_sample(params, activation, bits, sample, seed, task)
+        return evaluate_sample(params, bits, sample, seed, task)
     pairs = task.count(bits)
     bits_right = sums_right = 0
     if task.machine is None:
         for inputs, targets in every_tuple(params, bits, task):
-            counted = _count_right(params, activation, inputs, targets)
+            counted = _count_right(params, inputs, targets)
             bits_right, sums_right = bits_right + counted[0], sums_right + counted[1]
     else:
-        for level, _, right, all_right, tuples_per_node in prefix_tree(params, activation, bits, task, task.machine):
+        for level, _, right, all_right, tuples_per_node in prefix_tree(params, bits, task, task.machine):
             bits_right += int(np.count_nonzero(right)) * tuples_per_node
             if level == bits - 1:  # the last level's nodes are whole problems
                 sums_right += int(np.count_nonzero(all_right))
@@ -79,8 +79,7 @@ def wider_widths(bits: int) -> list[int]:
 
 
 def wrong_pairs(
-    params: model.Params,
-    activation: str,
+    params: model.Network,
     bits: int,
     first: tuple[tuple[int, ...], ...] = (),
     limit: int = 16,
@@ -95,17 +94,17 @@ def wrong_pairs(
     the walk over every pair stops at the first bit position with a wrong sum.
     """
     for inputs, targets in (_encode(first, bits, task), encoded(bits, QUICK_PAIRS, 1, task)):
-        wrong = _wrong_among(params, activation, inputs, targets, limit)
+        wrong = _wrong_among(params, inputs, targets, limit)
         if wrong:
             return wrong
     if not exhaustive(bits, task):
-        return _wrong_among(params, activation, *encoded(bits, SOLVED_SAMPLE, 0, task), limit)
+        return _wrong_among(params, *encoded(bits, SOLVED_SAMPLE, 0, task), limit)
     if task.machine is None:
         for inputs, targets in every_tuple(params, bits, task):
-            if wrong := _wrong_among(params, activation, inputs, targets, limit):
+            if wrong := _wrong_among(params, inputs, targets, limit):
                 return wrong
         return []
-    for level, first_node, _, all_right, _ in prefix_tree(params, activation, bits, task, task.machine):
+    for level, first_node, _, all_right, _ in prefix_tree(params, bits, task, task.machine):
         if not all_right.all():
             nodes = first_node + np.flatnonzero(~all_right)[:limit]
             return [_operands_of_node(int(node), level, bits, task) for node in nodes]
@@ -117,14 +116,12 @@ def _encode(operands: tuple[tuple[int, ...], ...], bits: int, task: Task) -> tup
     return task.encode(columns, bits)
 
 
-def _wrong_among(
-    params: model.Params, activation: str, inputs: np.ndarray, targets: np.ndarray, limit: int
-) -> list[tuple[int, ...]]:
+def _wrong_among(params: model.Network, inputs: np.ndarray, targets: np.ndarray, limit: int) -> list[tuple[int, ...]]:
     """The first `limit` pairs of an encoded set that the network gets wrong, by chunked forward passes."""
     bits, pairs = targets.shape
     chunk = pairs_per_chunk(params, bits)
     for start in range(0, pairs, chunk):
-        logits = model.forward(params, inputs[:, start : start + chunk], activation).logits
+        logits = model.forward(params, inputs[:, start : start + chunk]).logits
         wrong = np.flatnonzero(((logits > 0) != (targets[:, start : start + chunk] > 0.5)).any(axis=0))[:limit]
         if wrong.size:
             operands = encoding.bits_to_int(inputs[:, start + wrong].transpose(1, 2, 0))  # (wrong, operands)
@@ -145,11 +142,9 @@ def _operands_of_node(node: int, level: int, bits: int, task: Task) -> tuple[int
     return task.operands_of(tuple(reversed(symbols)))
 
 
-def evaluate_sample(
-    params: model.Params, activation: str, bits: int, sample: int, seed: int, task: Task = ADD
-) -> Accuracy:
+def evaluate_sample(params: model.Network, bits: int, sample: int, seed: int, task: Task = ADD) -> Accuracy:
     """Accuracy on `sample` seeded pairs, even where every pair could be checked: cheap to repeat."""
-    bits_right, sums_right = _count_right(params, activation, *encoded(bits, sample, seed, task))
+    bits_right, sums_right = _count_right(params, *encoded(bits, sample, seed, task))
     return Accuracy(bits, sample, False, bits_right / (sample * bits), sums_right / sample)
 
 
@@ -167,14 +162,14 @@ def encoded(bits: int, sample: int, seed: int, task: Task = ADD) -> tuple[np.nda
 
 
 def _count_right(
-    params: model.Params, activation: str, inputs: np.ndarray, targets: np.ndarray, stop_at_wrong: bool = False
+    params: model.Network, inputs: np.ndarray, targets: np.ndarray, stop_at_wrong: bool = False
 ) -> tuple[int, int]:
     """(bits right, sums right) by forward passes over chunks of the pairs."""
     bits, pairs = targets.shape
     chunk = pairs_per_chunk(params, bits)
     bits_right = sums_right = 0
     for start in range(0, pairs, chunk):
-        logits = model.forward(params, inputs[:, start : start + chunk], activation).logits
+        logits = model.forward(params, inputs[:, start : start + chunk]).logits
         right = (logits > 0) == (targets[:, start : start + chunk] > 0.5)
         bits_right += int(np.count_nonzero(right))
         sums = int(np.count_nonzero(right.all(axis=0)))
@@ -184,7 +179,7 @@ def _count_right(
     return bits_right, sums_right
 
 
-def every_tuple(params: model.Params, bits: int, task: Task = ADD) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def every_tuple(params: model.Network, bits: int, task: Task = ADD) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Every operand tuple at `bits`, encoded a chunk at a time (pairs_per_chunk): for a task
     with no machine to walk the prefix tree beside."""
     operands = task.all_operands(bits)
@@ -194,7 +189,7 @@ def every_tuple(params: model.Params, bits: int, task: Task = ADD) -> Iterator[t
 
 
 def prefix_tree(
-    params: model.Params, activation: str, bits: int, task: Task, reference: Machine
+    params: model.Network, bits: int, task: Task, reference: Machine
 ) -> Iterator[tuple[int, int, np.ndarray, np.ndarray, int]]:
     """Every operand tuple, bit by bit, through the tree of shared low-bit prefixes, scored
     against a machine walked beside the network (the task's own, or one read off).
@@ -223,7 +218,7 @@ def prefix_tree(
             yield from walk(level, first + half, states[half:], machine_states[half:], all_right[half:])
             return
         symbols = np.tile(np.arange(branching), len(states))
-        hidden, children = cell.children(params, states, activation, branching)
+        hidden, children = cell.children(params, states, branching)
         before = np.repeat(machine_states, branching)
         right = (model.output_logits(params, hidden) > 0) == (out[before, symbols] == 1)
         all_right = np.repeat(all_right, branching) & right
@@ -248,8 +243,7 @@ def remembered_symbols(task: Task = ADD) -> np.ndarray:
 
 
 def carry_correlations(
-    params: model.Params,
-    activation: str,
+    params: model.Network,
     bits: int,
     sample: int = CORRELATION_PAIRS,
     seed: int = 0,
@@ -260,7 +254,7 @@ def carry_correlations(
     over a seeded sample; with `remembered`, over the steps whose symbol does not tell the next
     state only (remembered_symbols): there a unit that follows it remembers it."""
     inputs, _ = encoded(bits, sample, seed, task)
-    states = model.forward(params, inputs, activation).hidden[1:].reshape(-1, params.hidden)
+    states = model.forward(params, inputs).hidden[1:].reshape(-1, params.hidden)
     carry = memory(inputs, task).reshape(-1)
     if remembered:
         kept = remembered_symbols(task)[task.symbols_of(inputs)].reshape(-1)
@@ -367,10 +361,10 @@ def _chain_problems(samples: int, seed: int, task: Task = ADD) -> tuple[np.ndarr
     return problems
 
 
-def carry_chains(params: model.Params, activation: str, seed: int = 0, task: Task = ADD) -> ChainLimit:
+def carry_chains(params: model.Network, seed: int = 0, task: Task = ADD) -> ChainLimit:
     """The longest carry chain up to 63 bits through which every tested 64-bit problem is right."""
     operands, inputs, targets, runs = _chain_problems(CHAIN_SAMPLES if params.hidden <= 64 else 0, seed, task)
-    logits = model.forward(params, inputs, activation).logits
+    logits = model.forward(params, inputs).logits
     wrong = np.flatnonzero(((logits > 0) != (targets > 0.5)).any(axis=0))
     if not wrong.size:
         return ChainLimit(int(runs.max()), None, None, operands.shape[1])

@@ -54,31 +54,29 @@ def symbols_of(inputs: np.ndarray) -> np.ndarray:
 # -- reading the machine off a network --------------------------------------------------
 
 
-def trajectories(params: model.Params, activation: str, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def trajectories(params: model.Network, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The cell's whole state before and after every step (T+1, B, STATE*H), and the bits written (T, B)."""
     steps, batch, _ = inputs.shape
     states = np.zeros((steps + 1, batch, CELLS[params.cell].STATE * params.hidden))
     written = np.empty((steps, batch), dtype=np.intp)
     for t in range(steps):
-        states[t + 1], written[t] = _one_step(params, activation, inputs[t : t + 1], states[t])
+        states[t + 1], written[t] = _one_step(params, inputs[t : t + 1], states[t])
     return states, written
 
 
-def _one_step(
-    params: model.Params, activation: str, inputs: np.ndarray, start: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _one_step(params: model.Network, inputs: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The cell's state after one step (1, B, 2) from `start`, and the bit written."""
-    hidden, _, end = CELLS[params.cell].forward(params, inputs, activation, start)
+    hidden, _, end = CELLS[params.cell].forward(params, inputs, start)
     return end, (model.output_logits(params, hidden[1]) > 0).astype(np.intp)
 
 
-def behaviour(params: model.Params, activation: str, states: np.ndarray) -> np.ndarray:
+def behaviour(params: model.Network, states: np.ndarray) -> np.ndarray:
     """The bits the network would write from each state over the next SIGNATURE_DEPTH steps,
     on every input: (n, 4 + 16 + ...) zeros and ones for two operands, one batched step per depth."""
     written = []
     frontier = states
     for _ in range(SIGNATURE_DEPTH):
-        hidden, frontier = CELLS[params.cell].children(params, frontier, activation, 2**params.inputs)
+        hidden, frontier = CELLS[params.cell].children(params, frontier, 2**params.inputs)
         written.append((model.output_logits(params, hidden) > 0).astype(np.intp).reshape(len(states), -1))
     return np.hstack(written)
 
@@ -90,9 +88,7 @@ class Extraction:
     determinism: float  # share of the network's steps that follow the unminimised machine's transitions
 
 
-def extract(
-    params: model.Params, activation: str, bits: int, seed: int = evaluation.SAMPLE_SEED, task: Task = ADD
-) -> Extraction:
+def extract(params: model.Network, bits: int, seed: int = evaluation.SAMPLE_SEED, task: Task = ADD) -> Extraction:
     """The network's machine, read off the states it reaches on seeded problems of the task at `bits`."""
     state_size = CELLS[params.cell].STATE * params.hidden
     symbol_count = task.symbols
@@ -100,11 +96,11 @@ def extract(
         4, min(EXTRACTION_PAIRS, evaluation.MAX_WORK_FLOATS // (symbol_count**SIGNATURE_DEPTH * bits * state_size))
     )
     inputs, _ = task.encode(task.random_operands(np.random.default_rng(seed), pairs, bits), bits)
-    states, written = trajectories(params, activation, inputs)
+    states, written = trajectories(params, inputs)
     symbols = symbols_of(inputs)
     steps, batch = symbols.shape
     # Group 0 is the start; the others are the distinct behaviours met after it.
-    seen = behaviour(params, activation, states[1:].reshape(-1, state_size))
+    seen = behaviour(params, states[1:].reshape(-1, state_size))
     packed = seen @ (1 << np.arange(seen.shape[1], dtype=np.intp))  # 20 bits: one number per behaviour
     _, first, group = np.unique(packed, return_index=True, return_inverse=True)
     kinds = seen[first]
@@ -123,8 +119,8 @@ def extract(
         members = np.vstack([np.zeros((1, state_size)), states[1:].reshape(-1, state_size)])
         first_member = np.concatenate([[0], 1 + first])
         step_inputs = symbol_bits(params.inputs)[unseen[:, 1]][None]
-        after, bits_written = _one_step(params, activation, step_inputs, members[first_member[unseen[:, 0]]])
-        apart = (behaviour(params, activation, after)[:, None, :] != kinds[None]).sum(axis=2)
+        after, bits_written = _one_step(params, step_inputs, members[first_member[unseen[:, 0]]])
+        apart = (behaviour(params, after)[:, None, :] != kinds[None]).sum(axis=2)
         next_group[unseen[:, 0], unseen[:, 1]] = 1 + apart.argmin(axis=1)
         out[unseen[:, 0], unseen[:, 1]] = bits_written
     determinism = float(tally.max(axis=2).sum() / keys.size)
@@ -157,8 +153,7 @@ class Agreement:
 
 def agreement(
     machine: Machine,
-    params: model.Params,
-    activation: str,
+    params: model.Network,
     bits: int,
     seed: int = evaluation.SAMPLE_SEED,
     task: Task = ADD,
@@ -167,7 +162,7 @@ def agreement(
     else 10,000 seeded ones (fewer for networks wider than 64 units: evaluation.sample_size)."""
     if evaluation.exhaustive(bits, task):
         tuples, bits_same, sums_same = task.count(bits), 0, 0
-        for level, _, same, all_same, per_node in evaluation.prefix_tree(params, activation, bits, task, machine):
+        for level, _, same, all_same, per_node in evaluation.prefix_tree(params, bits, task, machine):
             bits_same += int(np.count_nonzero(same)) * per_node
             if level == bits - 1:
                 sums_same += int(np.count_nonzero(all_same))
@@ -178,7 +173,7 @@ def agreement(
     sums_same = bits_same = 0
     for start in range(0, pairs, chunk):
         part = inputs[:, start : start + chunk]
-        same = machine.run(symbols_of(part)) == (model.forward(params, part, activation).logits > 0)
+        same = machine.run(symbols_of(part)) == (model.forward(params, part).logits > 0)
         sums_same += int(np.count_nonzero(same.all(axis=0)))
         bits_same += int(np.count_nonzero(same))
     return Agreement(bits, pairs, False, sums_same / pairs, bits_same / (pairs * bits))
@@ -230,7 +225,7 @@ class Explanation:
         return explained
 
 
-def explain(params: model.Params, activation: str, bits: int, wide: bool = True, task: Task = ADD) -> Explanation:
+def explain(params: model.Network, bits: int, wide: bool = True, task: Task = ADD) -> Explanation:
     """The machine, whether it is the task's own (binary addition's), how faithful it is, and for
     addition the longest carry survived and the proof (or how far it reaches) that the network adds.
 
@@ -239,20 +234,18 @@ def explain(params: model.Params, activation: str, bits: int, wide: bool = True,
     """
     from .proof import prove  # proof.py reads ADDER from here
 
-    extraction = extract(params, activation, bits, task=task)
+    extraction = extract(params, bits, task=task)
     widths = (bits, encoding.MAX_BITS) if wide else (bits,)
-    agreements = tuple(agreement(extraction.machine, params, activation, width, task=task) for width in widths)
+    agreements = tuple(agreement(extraction.machine, params, width, task=task) for width in widths)
     if task.machine is None:  # no finite machine does multiplication: nothing to compare with
         return Explanation(extraction, None, agreements, None, None, task)
     if task is not ADD:
         difference = shortest_difference(extraction.machine, task.machine)
-        return Explanation(
-            extraction, difference, agreements, evaluation.carry_chains(params, activation, task=task), None, task
-        )
+        return Explanation(extraction, difference, agreements, evaluation.carry_chains(params, task=task), None, task)
     return Explanation(
         extraction,
         shortest_difference(extraction.machine, ADDER),
         agreements,
-        evaluation.carry_chains(params, activation),
-        prove(params, activation, bits),
+        evaluation.carry_chains(params),
+        prove(params, bits),
     )

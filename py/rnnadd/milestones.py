@@ -138,38 +138,36 @@ class Reached:
         }
 
 
-def _first_bit_right(params: model.Params, activation: str, task: Task) -> bool:
+def _first_bit_right(params: model.Network, task: Task) -> bool:
     """Whether bit 0 is right for every input symbol: bit 0 depends on the operands' bit 0 only."""
     symbols = np.arange(task.symbols)
     one_step = np.array([[[(x >> shift) & 1 for shift in range(task.operands - 1, -1, -1)] for x in symbols]], float)
-    written = model.forward(params, one_step, activation).logits[0] > 0
+    written = model.forward(params, one_step).logits[0] > 0
     truth = [bool(task.answer(task.operands_of((x,)), 1)) for x in symbols]
     return bool((written == np.array(truth)).all())
 
 
-def _passed(name: str, params: model.Params, activation: str, bits: int, found: dict, task: Task) -> dict | None:
+def _passed(name: str, params: model.Network, bits: int, found: dict, task: Task) -> dict | None:
     """The figures of milestone `name` if these weights pass its test, else None."""
     if name == "first_bit":
-        if not _first_bit_right(params, activation, task):
+        if not _first_bit_right(params, task):
             return None
         inputs, targets = evaluation.encoded(bits, evaluation.CORRELATION_PAIRS, evaluation.SAMPLE_SEED, task)
-        logits = model.forward(params, inputs, activation).logits
+        logits = model.forward(params, inputs).logits
         exact = float(((logits > 0) == (targets > 0.5)).all(axis=0).mean())
         return {"exact": exact}
     if name == "carry":
         pairs = evaluation.sample_size(evaluation.CORRELATION_PAIRS, params.hidden)
-        r = evaluation.carry_correlations(
-            params, activation, bits, pairs, evaluation.SAMPLE_SEED, remembered=True, task=task
-        )
+        r = evaluation.carry_correlations(params, bits, pairs, evaluation.SAMPLE_SEED, remembered=True, task=task)
         unit = int(np.argmax(np.abs(r)))
         return {"unit": unit, "correlation": float(r[unit])} if abs(r[unit]) >= CARRY_CORRELATION else None
     if name == "clouds":
-        split = statespace.parted(params, activation, bits, evaluation.SAMPLE_SEED, task)
+        split = statespace.parted(params, bits, evaluation.SAMPLE_SEED, task)
         return {"split": split} if split >= CLOUDS_SPLIT else None
     if name == "machine":
         if "first_bit" not in found:  # the costly test waits for what the machine needs
             return None
-        read = machine.extract(params, activation, bits, task=task).machine
+        read = machine.extract(params, bits, task=task).machine
         return {"states": read.size} if machine.shortest_difference(read, task.machine) is None else None
     if name == "solved":
         if "first_bit" not in found:  # every problem right has bit 0 right on every one
@@ -177,15 +175,15 @@ def _passed(name: str, params: model.Params, activation: str, bits: int, found: 
         # A few seeded problems first: for a wide network, all 64 quick ones cost seconds a step.
         few = task.random_operands(np.random.default_rng(evaluation.SAMPLE_SEED), 4, bits)
         first = tuple(tuple(int(v) for v in column) for column in few.T)
-        return {} if not evaluation.wrong_pairs(params, activation, bits, first=first, task=task) else None
+        return {} if not evaluation.wrong_pairs(params, bits, first=first, task=task) else None
     if "solved" not in found:
         return None  # the limits are those of the solved weights
     if task.machine is None:
         sample, seed = WIDER_SAMPLE, evaluation.SAMPLE_SEED
-        shares = [evaluation.evaluate_sample(params, activation, width, sample, seed, task).exact_match
+        shares = [evaluation.evaluate_sample(params, width, sample, seed, task).exact_match
                   for width in evaluation.wider_widths(bits)]  # fmt: skip
         return {"wider": list(zip(evaluation.wider_widths(bits), shares, strict=True))}
-    limit = evaluation.carry_chains(params, activation, task=task)
+    limit = evaluation.carry_chains(params, task=task)
     failing = limit.failing and {
         **dict(zip(task.letters, map(str, limit.failing), strict=True)),
         "text": task.spell(limit.failing),
@@ -233,13 +231,13 @@ class Milestones:
             self.tested = step
         return reached
 
-    def _params(self, flat: np.ndarray) -> model.Params:
-        return model.Params(self.hidden, flat, self.cell, self.task.operands)
+    def _params(self, flat: np.ndarray) -> model.Network:
+        return model.Network(self.hidden, flat, self.cell, self.task.operands, self.activation)
 
-    def _passed(self, name: str, params: model.Params, found: dict) -> dict | None:
-        return _passed(name, params, self.activation, self.bits, found, self.task)
+    def _passed(self, name: str, params: model.Network, found: dict) -> dict | None:
+        return _passed(name, params, self.bits, found, self.task)
 
-    def _test(self, step: int, params: model.Params) -> list[Reached]:
+    def _test(self, step: int, params: model.Network) -> list[Reached]:
         reached = []
         for name in self.names:
             if name not in self.found:
@@ -249,7 +247,7 @@ class Milestones:
                     reached.append(self.found[name])
         return reached
 
-    def _passes_some(self, params: model.Params) -> bool:
+    def _passes_some(self, params: model.Network) -> bool:
         """Whether these weights reach a milestone not yet found (tested as `_test` would)."""
         return any(name not in self.found and self._passed(name, params, self.found) is not None for name in self.names)
 

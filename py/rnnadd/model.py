@@ -35,23 +35,31 @@ def param_shapes(hidden: int, cell: str = "elman", inputs: int = INPUT_SIZE) -> 
     }
 
 
-class Params:
-    """All weights in one flat float64 vector, with a named view of each.
+class Network:
+    """A network: its cell and activation, and all its weights in one flat float64 vector,
+    with a named view of each. Every function of a network takes this one value.
 
     One vector makes the optimiser, gradient clipping and snapshots a handful of
-    array operations instead of one per weight matrix.
+    array operations instead of one per weight matrix. `activation` is the Elman
+    cell's; gated cells have their own and ignore it.
     """
 
     names = ("w_ih", "b_ih", "w_hh", "w_ho", "b_ho")
 
     def __init__(
-        self, hidden: int, flat: np.ndarray | None = None, cell: str = "elman", inputs: int = INPUT_SIZE
+        self,
+        hidden: int,
+        flat: np.ndarray | None = None,
+        cell: str = "elman",
+        inputs: int = INPUT_SIZE,
+        activation: str = "tanh",
     ) -> None:
         shapes = param_shapes(hidden, cell, inputs)
         size = sum(int(np.prod(s)) for s in shapes.values())
         self.hidden = hidden
         self.cell = cell
         self.inputs = inputs
+        self.activation = activation
         self.flat = np.zeros(size) if flat is None else flat
         if self.flat.shape != (size,):
             raise ValueError(f"weights must hold {size} numbers for a {cell} cell of {hidden}, got {self.flat.size}")
@@ -69,13 +77,18 @@ class Params:
 
 
 def init_params(
-    rng: np.random.Generator, hidden: int, init: str, cell: str = "elman", inputs: int = INPUT_SIZE
-) -> Params:
+    rng: np.random.Generator,
+    hidden: int,
+    init: str,
+    cell: str = "elman",
+    inputs: int = INPUT_SIZE,
+    activation: str = "tanh",
+) -> Network:
     """`uniform`: the notebook's U[-1, 1] weights. `scaled`: U[-s, s] with s = 1/sqrt(fan_in).
 
     Biases start as the cell asks: zero, as in the notebook, but for the LSTM's forget gate.
     """
-    params = Params(hidden, cell=cell, inputs=inputs)
+    params = Network(hidden, cell=cell, inputs=inputs, activation=activation)
     for name in ("w_ih", "w_hh", "w_ho"):
         weight = getattr(params, name)
         scale = 1.0 if init == "uniform" else 1.0 / np.sqrt(weight.shape[0])
@@ -95,18 +108,17 @@ class Trace:
     cache: dict | None = None  # what the cell keeps for its backward pass
 
 
-def output_logits(params: Params, hidden: np.ndarray) -> np.ndarray:
+def output_logits(params: Network, hidden: np.ndarray) -> np.ndarray:
     """The output layer's logits for hidden states (..., H)."""
     logits = product(hidden.reshape(-1, params.hidden), params.w_ho[:, 0]).reshape(hidden.shape[:-1])
     logits += params.b_ho[0]
     return logits
 
 
-def forward(params: Params, inputs: np.ndarray, activation: str, noise: np.ndarray | None = None) -> Trace:
-    """Run the network over a batch; `activation` is the Elman cell's (gated cells have their own).
-
-    `noise` (T, B, H) is added to the hidden states after each step: training only."""
-    hidden, cache, _ = CELLS[params.cell].forward(params, inputs, activation, noise=noise)
+def forward(params: Network, inputs: np.ndarray, noise: np.ndarray | None = None) -> Trace:
+    """Run the network over a batch. `noise` (T, B, H) is added to the hidden states after each
+    step: training only."""
+    hidden, cache, _ = CELLS[params.cell].forward(params, inputs, noise=noise)
     logits = output_logits(params, hidden[1:])
     return Trace(inputs, hidden, logits, sigmoid(logits), cache)
 
@@ -136,7 +148,7 @@ def loss_value(trace: Trace, targets: np.ndarray, loss: str) -> float:
     return LOSSES[loss].value(trace, targets)
 
 
-def backward(params: Params, trace: Trace, targets: np.ndarray, loss: str, activation: str, grads: Params) -> None:
+def backward(params: Network, trace: Trace, targets: np.ndarray, loss: str, grads: Network) -> None:
     """Backpropagation through time: writes d loss / d params into `grads`."""
     d_logits = LOSSES[loss].d_logits(trace, targets)
     d_logits /= targets.shape[1]
@@ -144,4 +156,4 @@ def backward(params: Params, trace: Trace, targets: np.ndarray, loss: str, activ
     grads.w_ho[:, 0] = product(d_flat, trace.hidden[1:].reshape(-1, params.hidden))
     grads.b_ho[0] = product(d_flat, sums.ones(d_flat.size))
     d_hidden = np.multiply(d_logits[..., None], params.w_ho[:, 0])
-    CELLS[params.cell].backward(params, trace.inputs, trace.hidden, trace.cache, d_hidden, activation, grads)
+    CELLS[params.cell].backward(params, trace.inputs, trace.hidden, trace.cache, d_hidden, grads)

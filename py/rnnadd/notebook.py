@@ -128,7 +128,7 @@ class NotebookRnn:
             self.b_ho += -LEARNING_RATE * update_b_ho
 
     def copy_into(self, params) -> None:
-        """Write these weights into a model.Params of 16 units, in this package's names, for its views."""
+        """Write these weights into a model.Network of 16 units, in this package's names, for its views."""
         params.w_ih[...], params.b_ih[...], params.w_hh[...] = self.w_ih, self.b_ih[0], self.w_hh
         params.w_ho[...], params.b_ho[...] = self.w_ho, self.b_ho[0]
 

@@ -211,7 +211,7 @@ class PageSession:
         config = self.session.config
         operands = np.array(self.problems, dtype=np.uint64).T
         inputs, targets = self.task.encode(operands, config.bits)
-        probs = model.forward(self.session.weights_at(at), inputs, config.activation).probs
+        probs = model.forward(self.session.weights_at(at), inputs).probs
         rows = [
             {
                 **self._named(problem),
@@ -253,7 +253,7 @@ class PageSession:
         if self.task.machine is None:
             return {"correlations": None, "carryUnits": []}
         correlations = evaluation.carry_correlations(
-            weights, config.activation, config.bits, pairs, evaluation.SAMPLE_SEED, task=self.task
+            weights, config.bits, pairs, evaluation.SAMPLE_SEED, task=self.task
         )
         strongest = np.abs(correlations).max()
         marked = [int(u) for u in np.argsort(-np.abs(correlations))[:3] if abs(correlations[u]) >= 0.9 * strongest]
@@ -277,14 +277,14 @@ class PageSession:
         c = self.session.config
         selected = self._selected(texts)
         weights = self.session.weights_at(at)
-        return statespace.state_space(weights, c.activation, c.bits, evaluation.SAMPLE_SEED, selected, self.task)
+        return statespace.state_space(weights, c.bits, evaluation.SAMPLE_SEED, selected, self.task)
 
     def explain(self, at: int | None = None) -> dict:
         """The machine the weights became, whether it is binary addition, how faithful it is at
         the training width, and the longest carry chain they survive (rnnadd.machine;
         `rnnadd explain` prints the same, with the 64-bit agreement that `explain_wide` adds)."""
         c = self.session.config
-        found = machine.explain(self.session.weights_at(at), c.activation, c.bits, wide=False, task=self.task)
+        found = machine.explain(self.session.weights_at(at), c.bits, wide=False, task=self.task)
         self.explained = (self._step(at), found.extraction.machine)
         return {**found.to_dict(), "step": self._step(at)}
 
@@ -294,8 +294,8 @@ class PageSession:
         weights = self.session.weights_at(at)
         step, read = self.explained or (None, None)
         if step != self._step(at):
-            read = machine.extract(weights, c.activation, c.bits, task=self.task).machine
-        return machine.agreement(read, weights, c.activation, encoding.MAX_BITS, task=self.task).to_dict()
+            read = machine.extract(weights, c.bits, task=self.task).machine
+        return machine.agreement(read, weights, encoding.MAX_BITS, task=self.task).to_dict()
 
     def _step(self, at: int | None) -> int:
         return self.session.step_count if at is None else at

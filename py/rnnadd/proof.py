@@ -127,8 +127,8 @@ class Proof:
 class _Step:
     """One step of an Elman network on boxes, with its rounding bound, and the output logit's interval."""
 
-    def __init__(self, params: model.Params, activation: str) -> None:
-        self.activation = activation
+    def __init__(self, params: model.Network) -> None:
+        self.activation = params.activation
         self.w, self.w_abs = params.w_hh, np.abs(params.w_hh)
         self.drive = SYMBOL_BITS @ params.w_ih + params.b_ih  # (4, H), x W_ih + b per symbol
         self.drive_abs = np.abs(SYMBOL_BITS) @ np.abs(params.w_ih) + np.abs(params.b_ih)
@@ -230,23 +230,23 @@ class _Boxes:
         return bool((other.low[order] == self.low).all() and (other.high[order] == self.high).all())
 
 
-def prove(params: model.Params, activation: str, bits: int, bounded: bool = True) -> Proof:
+def prove(params: model.Network, bits: int, bounded: bool = True) -> Proof:
     """An invariant for the network, or where it broke and (unless `bounded` is False, the
     cheaper answer to "is it proven?") the bounded proof. `bits`: the training width, whose
     sums' states seed the boxes."""
     if params.cell != "elman":
         return Proof(False, 0, 0, 0, None, "no proof for gated cells: their gates multiply the states")
-    step = _Step(params, activation)
-    proof = _invariant(step, _reached_states(params, activation, bits))
+    step = _Step(params)
+    proof = _invariant(step, _reached_states(params, bits))
     if proof.proven:
         return proof
     return Proof(False, proof.boxes, proof.rounds, _bounded(step) if bounded else 0, proof.failure)
 
 
-def _reached_states(params: model.Params, activation: str, bits: int) -> tuple[np.ndarray, np.ndarray]:
+def _reached_states(params: model.Network, bits: int) -> tuple[np.ndarray, np.ndarray]:
     """The hidden states (T, B, H) the network reaches on seeded sums at its width, and their carries."""
     inputs, _ = evaluation.encoded(bits, evaluation.sample_size(1024, params.hidden), 0)
-    hidden = model.forward(params, inputs, activation).hidden[1:]
+    hidden = model.forward(params, inputs).hidden[1:]
     symbols = symbols_of(inputs)
     carries = np.empty_like(symbols)
     carry = np.zeros(symbols.shape[1], dtype=np.intp)
@@ -329,7 +329,7 @@ def _bounded(step: _Step) -> int:
     return BOUNDED_LIMIT
 
 
-def network_right(params: model.Params, activation: str, symbols: np.ndarray) -> np.ndarray:
+def network_right(params: model.Network, symbols: np.ndarray) -> np.ndarray:
     """Whether the network writes binary addition's every bit on symbol sequences (T, B): (B,)."""
-    logits = model.forward(params, SYMBOL_BITS[symbols], activation).logits
+    logits = model.forward(params, SYMBOL_BITS[symbols]).logits
     return ((logits > 0) == (ADDER.run(symbols) == 1)).all(axis=0)

@@ -184,8 +184,8 @@ class Session:
         self.task = TASKS[config.task]
         self.rng = np.random.default_rng(config.seed)
         inputs = self.task.operands
-        self.params = model.init_params(self.rng, config.hidden, config.init, config.cell, inputs)
-        self.grads = model.Params(config.hidden, cell=config.cell, inputs=inputs)
+        self.params = model.init_params(self.rng, config.hidden, config.init, config.cell, inputs, config.activation)
+        self.grads = model.Network(config.hidden, cell=config.cell, inputs=inputs, activation=config.activation)
         self.optimizer_state = optim.initial_state(config.optimizer, self.params.flat.size)
         self.step_count = 0
         # The weights as they were at chosen steps, to look back through (timeline.py).
@@ -256,7 +256,7 @@ class Session:
             return batch_right and self.solved()
         if self.step_count % PROOF_EVERY or self.step_count == 0:
             return False
-        if batch_right and prove(self.params, c.activation, c.bits, bounded=False).proven:
+        if batch_right and prove(self.params, c.bits, bounded=False).proven:
             self.proven_at = self.step_count if self.proven_at is None else self.proven_at
             return True
         return self.step_count >= PROVEN_STEP_LIMIT
@@ -274,21 +274,21 @@ class Session:
     def _train_on(self, inputs: np.ndarray, targets: np.ndarray, until_solved: bool) -> tuple[float, str | None]:
         """One step; changes nothing and says why when anything is not finite, or when solved."""
         c = self.config
-        trace = model.forward(self.params, inputs, c.activation)
+        trace = model.forward(self.params, inputs)
         right = (trace.logits > 0) == (targets > 0.5)
         sums_right = np.count_nonzero(right.all(axis=0))
         if until_solved and self.reached_goal(sums_right == c.batch_size):
             return 0.0, _SOLVED
         if c.hidden_noise:
             # The batch is scored without noise (above); the step learns from a noisy pass.
-            trace = model.forward(self.params, inputs, c.activation, self._hidden_noise(inputs.shape[:2]))
+            trace = model.forward(self.params, inputs, self._hidden_noise(inputs.shape[:2]))
         loss = model.loss_value(trace, targets, c.loss)
         if not math.isfinite(loss):
             return loss, f"the loss is {loss}"
         self._bits_right += np.count_nonzero(right)
         self._sums_right += sums_right
         self._pairs += c.batch_size
-        model.backward(self.params, trace, targets, c.loss, c.activation, self.grads)
+        model.backward(self.params, trace, targets, c.loss, self.grads)
         grad = self.grads.flat
         # A sum of squares is finite only when every element is: one cheap check.
         if not math.isfinite(np.dot(grad, grad)):
@@ -339,24 +339,25 @@ class Session:
         except (DivergenceError, ValueError):  # a divergence, or `after` no longer kept
             return
 
-    def weights_at(self, step: int | None = None) -> model.Params:
+    def weights_at(self, step: int | None = None) -> model.Network:
         """The weights now (step None or the current step), or as the timeline kept them at `step`."""
         if step is None or step == self.step_count:
             return self.params
-        return model.Params(self.config.hidden, self.timeline.at(step), self.config.cell, self.task.operands)
+        c = self.config
+        return model.Network(c.hidden, self.timeline.at(step), c.cell, self.task.operands, c.activation)
 
     def evaluate(
         self, bits: int | None = None, sample: int = evaluation.SOLVED_SAMPLE, seed: int = 0, at: int | None = None
     ) -> evaluation.Accuracy:
         """Accuracy at `bits` (default: the trained width); wider tests length generalisation."""
         weights = self.weights_at(at)
-        return evaluation.evaluate(weights, self.config.activation, bits or self.config.bits, sample, seed, self.task)
+        return evaluation.evaluate(weights, bits or self.config.bits, sample, seed, self.task)
 
     def solved(self) -> bool:
         """Every pair right at the trained width (see evaluation.wrong_pairs); asked twice, computed once."""
         if self._solved is None or self._solved[0] != self.step_count:
             c = self.config
-            wrong = evaluation.wrong_pairs(self.params, c.activation, c.bits, self.counterexamples, task=self.task)
+            wrong = evaluation.wrong_pairs(self.params, c.bits, self.counterexamples, task=self.task)
             self.counterexamples = tuple(dict.fromkeys(wrong + list(self.counterexamples)))[:COUNTEREXAMPLES]
             self._solved = (self.step_count, not wrong)
         return self._solved[1]
@@ -364,7 +365,7 @@ class Session:
     def proof(self) -> Proof:
         """Whether the network adds on every input of every length (proof.py); computed once a step."""
         if self._proof is None or self._proof[0] != self.step_count:
-            self._proof = (self.step_count, prove(self.params, self.config.activation, self.config.bits))
+            self._proof = (self.step_count, prove(self.params, self.config.bits))
         return self._proof[1]
 
     def ask(self, *operands: int, bits: int | None = None, at: int | None = None) -> "Answer":
@@ -382,7 +383,7 @@ class Session:
         width = self.config.bits if bits is None else encoding.check_bits(bits)
         self.task.check(operands, width)
         inputs, _ = self.task.encode(np.array(operands, dtype=np.uint64)[:, None], width)
-        return model.forward(self.weights_at(at), inputs, self.config.activation)
+        return model.forward(self.weights_at(at), inputs)
 
     def probabilities(self, *operands: int, bits: int | None = None, at: int | None = None) -> np.ndarray:
         """The network's probability for each bit of the answer (a + b), least significant first."""

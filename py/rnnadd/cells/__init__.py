@@ -6,9 +6,9 @@ A cell module has:
     LABEL            how the page and the CLI name its units ("{activation}" is filled in)
     initial_biases(hidden) -> b_ih at the start
     hidden_range(activation) -> (low, high) of its hidden values, high None when unbounded
-    forward(params, inputs, activation, start, noise) -> (hidden (T+1, B, H), cache, end state (B, STATE*H))
-    backward(params, inputs, hidden, cache, d_hidden, activation, grads)   writes w_ih, b_ih, w_hh
-    children(params, states, activation, branching) -> (hidden (N*branching, H), states)
+    forward(params, inputs, start, noise) -> (hidden (T+1, B, H), cache, end state (B, STATE*H))
+    backward(params, inputs, hidden, cache, d_hidden, grads)   writes w_ih, b_ih, w_hh
+    children(params, states, branching) -> (hidden (N*branching, H), states)
                      each of N states stepped with each of the first `branching` input symbols
                      (symbols.symbol_bits), child i from state i // branching with symbol
                      i % branching: the step of the walk over shared prefixes (evaluation.prefix_tree);
@@ -17,8 +17,8 @@ A cell module has:
 `start` is the state to begin from (None: zeros), so that a walk over shared
 prefixes can resume a cell where it stopped. `noise` (T, B, H), when given, is
 added to the hidden state after each step, as training with hidden_noise does;
-backward then differentiates the noisy forward pass. `activation` names the Elman
-cell's activation; gated cells have their own and ignore it.
+backward then differentiates the noisy forward pass. `params` is a model.Network: its
+weights, its cell and its activation (the Elman cell's; gated cells have their own).
 Adding a cell is one module like these and one entry in CELLS.
 """
 

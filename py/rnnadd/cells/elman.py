@@ -21,8 +21,8 @@ def initial_biases(hidden: int) -> np.ndarray:
     return np.zeros(hidden)
 
 
-def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None, noise=None):
-    act = ACTIVATIONS[activation].value
+def forward(params, inputs: np.ndarray, start: np.ndarray | None = None, noise=None):
+    act = ACTIVATIONS[params.activation].value
     steps, batch, _ = inputs.shape
     # The input drive has no recurrence, so every time step goes in one product.
     drive = product(inputs.reshape(-1, inputs.shape[-1]), params.w_ih).reshape(steps, batch, -1)
@@ -41,8 +41,8 @@ def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | Non
     return hidden, noise, hidden[-1]
 
 
-def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None:
-    slope = ACTIVATIONS[activation].slope(hidden[1:] if cache is None else hidden[1:] - cache)
+def backward(params, inputs, hidden, cache, d_hidden, grads) -> None:
+    slope = ACTIVATIONS[params.activation].slope(hidden[1:] if cache is None else hidden[1:] - cache)
     w_hh_t = params.w_hh.T.copy()
     # d loss / d z_t = (d_hidden[t] + d loss / d z_{t+1} @ W_hh.T) * act'(z_t), backwards in time.
     d_z = np.empty_like(slope)
@@ -56,11 +56,11 @@ def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None
     grads.b_ih[...] = sums.columns(d_z)
 
 
-def children(params, states: np.ndarray, activation: str, branching: int):
+def children(params, states: np.ndarray, branching: int):
     # A state's children share its product with W_hh, computed once: the walk over every
     # 8-bit pair in Pyodide takes 20 ms instead of 30 (repeating each state per symbol).
     drive = product(symbol_bits(params.inputs)[:branching], params.w_ih)
     drive += params.b_ih
     z = product(states, params.w_hh)[:, None, :] + drive  # h W_hh + (x W_ih + b), as forward adds them
-    hidden = ACTIVATIONS[activation].value(z, z).reshape(-1, params.hidden)
+    hidden = ACTIVATIONS[params.activation].value(z, z).reshape(-1, params.hidden)
     return hidden, hidden

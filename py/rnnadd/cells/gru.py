@@ -22,7 +22,7 @@ def initial_biases(hidden: int) -> np.ndarray:
     return np.zeros(GATES * hidden)
 
 
-def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None, noise=None):
+def forward(params, inputs: np.ndarray, start: np.ndarray | None = None, noise=None):
     steps, batch, _ = inputs.shape
     size = params.hidden
     drive = (inputs.reshape(-1, inputs.shape[-1]) @ params.w_ih + params.b_ih).reshape(steps, batch, -1)
@@ -42,7 +42,7 @@ def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | Non
     return hidden, {"gates": gates, "recurrent_n": recurrent_n}, hidden[-1]
 
 
-def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None:
+def backward(params, inputs, hidden, cache, d_hidden, grads) -> None:
     steps, batch, size = d_hidden.shape
     gates = cache["gates"]
     d_drive = np.empty_like(gates)  # d loss / d (x W_ih + b_ih)
@@ -62,5 +62,5 @@ def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None
     grads.b_ih[...] = sums.columns(d_drive)
 
 
-def children(params, states: np.ndarray, activation: str, branching: int):
-    return symbols.children_by_forward(forward, params, states, activation, branching)
+def children(params, states: np.ndarray, branching: int):
+    return symbols.children_by_forward(forward, params, states, branching)

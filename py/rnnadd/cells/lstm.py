@@ -26,7 +26,7 @@ def initial_biases(hidden: int) -> np.ndarray:
     return biases
 
 
-def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | None = None, noise=None):
+def forward(params, inputs: np.ndarray, start: np.ndarray | None = None, noise=None):
     steps, batch, _ = inputs.shape
     size = params.hidden
     drive = (inputs.reshape(-1, inputs.shape[-1]) @ params.w_ih + params.b_ih).reshape(steps, batch, -1)
@@ -49,7 +49,7 @@ def forward(params, inputs: np.ndarray, activation: str, start: np.ndarray | Non
     return hidden, cache, np.concatenate([hidden[-1], cell_state[-1]], axis=1)
 
 
-def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None:
+def backward(params, inputs, hidden, cache, d_hidden, grads) -> None:
     steps, batch, size = d_hidden.shape
     gates = cache["gates"]
     d_gates = np.empty_like(gates)  # d loss / d (x W_ih + h W_hh + b_ih)
@@ -76,5 +76,5 @@ def backward(params, inputs, hidden, cache, d_hidden, activation, grads) -> None
     grads.b_ih[...] = sums.columns(d_gates)
 
 
-def children(params, states: np.ndarray, activation: str, branching: int):
-    return symbols.children_by_forward(forward, params, states, activation, branching)
+def children(params, states: np.ndarray, branching: int):
+    return symbols.children_by_forward(forward, params, states, branching)

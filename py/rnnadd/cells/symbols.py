@@ -17,9 +17,9 @@ def symbol_bits(inputs: int) -> np.ndarray:
 SYMBOL_BITS = symbol_bits(2)
 
 
-def children_by_forward(forward, params, states: np.ndarray, activation: str, branching: int):
+def children_by_forward(forward, params, states: np.ndarray, branching: int):
     """`children` for any cell, through its own forward pass: each state repeated once per symbol."""
     symbols = np.tile(np.arange(branching), len(states))
     steps = symbol_bits(params.inputs)[symbols][None]
-    hidden, _, states = forward(params, steps, activation, np.repeat(states, branching, axis=0))
+    hidden, _, states = forward(params, steps, np.repeat(states, branching, axis=0))
     return hidden[1], states
