@@ -43,7 +43,7 @@ def test_the_state_space_moves_while_training_and_the_carry_clouds_pull_apart(ap
     learning = app.evaluate("window.rnnDemo.stateSpace()")
     session = Session(Config())
     session.step(step)
-    expected = statespace.state_space(session.params, "tanh", 8, evaluation.SAMPLE_SEED, (5, 5))
+    expected = statespace.state_space(session.params, 8, evaluation.SAMPLE_SEED, (5, 5))
     assert learning["carry"] == expected["carry"] and learning["a"] == expected["a"]
     np.testing.assert_allclose(learning["x"], expected["x"], atol=1e-9)
     np.testing.assert_allclose(learning["explained"], expected["explained"], atol=1e-12)
