@@ -2,25 +2,9 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fakePython } from "./fakeworker.js";
 import { CHUNK_MS, Trainer } from "../../web/js/trainer.js";
 import { SLOW_CALL_MS, SWITCH_WAIT_MS, WARM_UP_MAX_WORK } from "../../web/js/workers.js";
-
-// A worker stand-in: records every request and answers when the test says so.
-function fakePython() {
-  const requests = [];
-  return {
-    requests,
-    terminated: false,
-    ready: Promise.resolve({}),
-    send(calls) {
-      return new Promise((resolve, reject) => requests.push({ calls, resolve, reject }));
-    },
-    terminate() {
-      this.terminated = true;
-      for (const request of requests) request.reject(Object.assign(new Error("stopped"), { stopped: true }));
-    },
-  };
-}
 
 const trained = (step, steps, extra = {}) => ({
   value: { step, losses: Array(steps).fill(0.5), error: null, batchExact: 0.5, batchPerBit: 0.9, solved: false, ...extra },

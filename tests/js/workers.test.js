@@ -2,24 +2,8 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fakePython } from "./fakeworker.js";
 import { SLOW_CALL_MS, SLOW_STEP_MS, SWITCH_WAIT_MS, WARM_UP_MS, Workers } from "../../web/js/workers.js";
-
-function fakePython() {
-  const requests = [];
-  return {
-    requests,
-    terminated: false,
-    ready: Promise.resolve({}),
-    memory: { wasmBytes: 1 },
-    send(calls) {
-      return new Promise((resolve, reject) => requests.push({ calls, resolve, reject }));
-    },
-    terminate() {
-      this.terminated = true;
-      for (const request of requests) request.reject(Object.assign(new Error("stopped"), { stopped: true }));
-    },
-  };
-}
 
 function setUp() {
   const clients = [];

@@ -2,8 +2,8 @@
 // loop, pagestate.js what the page knows, pageview.js how it is drawn; this file turns
 // clicks into the trainer's calls and its replies into state.
 
-import { PROVABLE, checkTexts, configFromHash, fixesOf, hashFromConfig, parseAt } from "./state.js";
-import { buildForm, buildNotebookChoice, fillForm, fillNotebookChoice, showFieldErrors } from "./form.js";
+import { PROVABLE, addressOf, hashFromConfig } from "./state.js";
+import { buildForm, buildNotebookChoice, checkForm, showForm, suggestSettings } from "./form.js";
 import { pageState, receive, startSession } from "./pagestate.js";
 import { VIEWS, drawPage } from "./pageview.js";
 import { markAt } from "./linechart.js";
@@ -154,26 +154,15 @@ function showAddress() {
 
 // -- controls -> state -> trainer ------------------------------------------------------
 
-// The form shows state.form; its texts missing a field take the default.
-function setForm(texts, notebook = null) {
-  state.form = { texts: { ...state.described.defaults, ...texts }, notebook };
-  fillForm(state.form.texts, state.described.defaults);
-  fillNotebookChoice(notebook);
-}
-
-// The form's config, every field checked and each problem shown beside its field; null when any is invalid.
-function formConfig() {
-  const { config, errors } = checkTexts(state.form.texts, state.described.fields, state.described.defaults);
-  showFieldErrors(errors);
-  return config;
-}
+const setForm = (texts, notebook = null) => showForm(state, texts, notebook);
+const formConfig = () => checkForm(state);
 
 // The address bar, read once for a visit or a new link (it is rewritten once the run is made): the
 // form takes its settings; it may name a step to show, the tour, a view.
 function readAddress() {
-  const given = configFromHash(location.hash);
-  setForm(given, fixesOf(given.notebook));
-  return { link: parseAt(given.at), tour: "tour" in given, view: given.view ?? null };
+  const address = addressOf(location.hash);
+  setForm(address.texts, address.fixes);
+  return address;
 }
 
 // A link's &at: train to that step, then show it; a bad value is named and ignored.
@@ -256,18 +245,6 @@ async function ask() {
   if (!values) return;
   showAnswer($("ask-result"), values.ask);
   await select(values.ask.operands);
-}
-
-// Choosing a task in the form brings its suggested settings (Task.suggested), and puts back the
-// defaults the last one's had changed.
-function suggestSettings(task) {
-  const [before, after] = [state.described.tasks[state.formTask], state.described.tasks[task]];
-  if (!before || !after) return;
-  for (const name of new Set([...Object.keys(before.suggested), ...Object.keys(after.suggested)])) {
-    state.form.texts[name] = String(after.suggested[name] ?? state.described.defaults[name]);
-  }
-  state.formTask = task;
-  fillForm(state.form.texts, state.described.defaults);
 }
 
 // A file input's file, once, so that choosing the same file again is a change too.
@@ -401,7 +378,7 @@ async function main() {
   $("load-time").textContent = `Python, NumPy and the RNN started in ${state.loadSeconds.toFixed(1)} s, all from this site.`;
   $("load-time").hidden = false;
   const typed = (name, text) => (state.form.texts[name] = text);
-  buildForm($("hyperparameters"), state.described.fields, typed, (name) => (name === "task" ? suggestSettings(state.form.texts.task) : formConfig()));
+  buildForm($("hyperparameters"), state.described.fields, typed, (name) => (name === "task" ? suggestSettings(state, state.form.texts.task) : formConfig()));
   buildNotebookChoice($("notebook-choice"), (fixes) => (state.form.notebook = fixes));
   wire();
   drawRuns();

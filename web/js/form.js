@@ -1,7 +1,7 @@
 // The hyperparameter form, a view of the page's state.form: built from the declared list and
 // Python's allowed values, filled from the state's texts; each edit goes back to the state.
 
-import { NOTEBOOK_FIXES, PROPERTIES, allowedText } from "./state.js";
+import { NOTEBOOK_FIXES, PROPERTIES, allowedText, checkTexts } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -43,9 +43,35 @@ export function buildForm(form, fields, onInput, onChange) {
   form.addEventListener("submit", (event) => event.preventDefault());
 }
 
+// The form shows state.form, made of these texts (a missing field takes its default) and fixes.
+export function showForm(state, texts, notebook = null) {
+  state.form = { texts: { ...state.described.defaults, ...texts }, notebook };
+  fillForm(state.form.texts, state.described.defaults);
+  fillNotebookChoice(notebook);
+}
+
+// The form's config, every field checked and each problem shown beside its field; null when any is invalid.
+export function checkForm(state) {
+  const { config, errors } = checkTexts(state.form.texts, state.described.fields, state.described.defaults);
+  showFieldErrors(errors);
+  return config;
+}
+
+// Choosing a task in the form brings its suggested settings (Task.suggested), and puts back the
+// defaults the last one's had changed.
+export function suggestSettings(state, task) {
+  const [before, after] = [state.described.tasks[state.formTask], state.described.tasks[task]];
+  if (!before || !after) return;
+  for (const name of new Set([...Object.keys(before.suggested), ...Object.keys(after.suggested)])) {
+    state.form.texts[name] = String(after.suggested[name] ?? state.described.defaults[name]);
+  }
+  state.formTask = task;
+  fillForm(state.form.texts, state.described.defaults);
+}
+
 // Texts by field name; a missing one takes its default. A select shows a value it does
 // not offer as empty, so such a value is added as an option and refused when read.
-export function fillForm(texts, defaults) {
+function fillForm(texts, defaults) {
   for (const property of PROPERTIES) {
     const input = $(`field-${property.name}`);
     const value = String(texts[property.name] ?? defaults[property.name]);
@@ -57,7 +83,7 @@ export function fillForm(texts, defaults) {
 }
 
 // Each problem beside its field (errors by field name, as state.js's checkTexts gives them).
-export function showFieldErrors(errors) {
+function showFieldErrors(errors) {
   for (const { name } of PROPERTIES) {
     const message = errors[name] ?? "";
     $(`field-${name}-error`).textContent = message;
@@ -89,7 +115,7 @@ export function buildNotebookChoice(container, onChange) {
 }
 
 // fixed: null (not the notebook), or the fixes ticked.
-export function fillNotebookChoice(fixed) {
+function fillNotebookChoice(fixed) {
   $("field-notebook").checked = fixed !== null;
   for (const fix of NOTEBOOK_FIXES) $(`fix-${fix.name}`).checked = Boolean(fixed && fixed.includes(fix.name));
   $("notebook-choice").querySelector(".fixes").hidden = fixed === null;

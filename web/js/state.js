@@ -91,6 +91,13 @@ export function parseAt(text) {
   return value <= MAX_AT ? { value } : { error: `at must be a whole number from 0 to ${MAX_AT}, got "${given}"` };
 }
 
+// A link, read once: the form's texts and the notebook's fixes it gives, the step it shows
+// ({value} or {error}, as parseAt), whether it starts the tour, and its view ("embed" or null).
+export function addressOf(hash) {
+  const { notebook, at, tour, view, ...texts } = configFromHash(hash);
+  return { texts, fixes: fixesOf(notebook), link: parseAt(at), tour: tour !== undefined, view: view ?? null };
+}
+
 // notebook: null, or the list of defects fixed in the notebook's replay (only the seed matters then);
 // at: the step the views show, or null for now; view: "embed" for the compact view, or null.
 export function hashFromConfig(config, notebook = null, at = null, view = null) {
