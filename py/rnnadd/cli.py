@@ -17,7 +17,8 @@ import numpy as np
 
 from . import encoding, evaluation, machine, milestones, model, notebook, runs, saved
 from .cells.symbols import symbol_bits
-from .session import MAX_STEPS_PER_CALL, PROOF_EVERY, Config, DivergenceError, Session
+from .page import PageSession
+from .session import MAX_STEPS_PER_CALL, Config, Session
 from .tasks import TASKS
 
 FIELD_TYPES = {"int": int, "float": float, "str": str}
@@ -68,9 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"{Config.allowed(field.name)} (default {getattr(defaults, field.name)})",
         )
     train.add_argument("--steps", type=int, default=5000, help=f"most steps to run, 1 to {MAX_STEPS_PER_CALL}")
-    train.add_argument(
-        "--eval-every", type=int, default=10, help=f"steps between checks for solved, 1 to {MAX_STEPS_PER_CALL}"
-    )
     train.add_argument("--keep-going", action="store_true", help="run all --steps even once solved")
     train.add_argument(
         "--notebook", action="store_true", help="replay the notebook this project started from, defects and all"
@@ -274,7 +272,6 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     if args.fix:
         raise ValueError("--fix goes with --notebook")
     _check_count("--steps", args.steps)
-    _check_count("--eval-every", args.eval_every)
     given = {f.name: getattr(args, f.name) for f in fields(Config) if getattr(args, f.name) is not None}
     if args.load:
         if given:
@@ -294,50 +291,48 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
         f"{c.optimizer} lr {c.learning_rate:g}, "
         f"{c.loss} loss, batch {c.batch_size}, seed {c.seed}\n"
     )
-    # Solved is checked every --eval-every steps; a proof at every PROOF_EVERY-th step, as in the page.
-    proven = c.until == "proven"
-    every = PROOF_EVERY if proven else args.eval_every
+    # The page's own training call: the same chunks of steps, the same "solved" (the first step
+    # whose weights reach the goal) and the same reply; only the chunks' size is the terminal's.
+    run = PageSession(session)
     started = time.perf_counter()
-    trained, solved, since_check, step_seconds = 0, False, 0, None
-    first_step, losses_seen, exact_seen, train_seconds = session.step_count + 1, [], ([], []), 0.0
+    trained, step_seconds, train_seconds = 0, None, 0.0
+    first_step, losses_seen, exact_seen = session.step_count + 1, [], ([], [])
     solved_at = solve_ms = None
-    found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between, c.task)
+    found = run.found
     found.update(session.timeline.steps, session.timeline.weights)  # a loaded session's run so far: not news
     with _Progress(out, session) as progress, _StopRequest() as stop:
-        try:
-            while trained < args.steps and not stop.requested:
-                # Chunks of about CHUNK_SECONDS, one step alone first to measure.
-                chunk = 1 if step_seconds is None else max(1, int(CHUNK_SECONDS / step_seconds))
-                to_check = every - (session.step_count % every if proven else since_check)
-                chunk = min(chunk, args.steps - trained, to_check)
-                chunk_started = time.perf_counter()
-                losses = session.step(chunk)
-                train_seconds += time.perf_counter() - chunk_started
-                step_seconds = (time.perf_counter() - chunk_started) / chunk
-                losses_seen.extend(losses.tolist())
-                exact_seen[0].append(session.step_count)
-                exact_seen[1].append(session.last_batch_accuracy[1])
-                trained += chunk
-                since_check += chunk
-                progress.loss = float(losses[-1])
-                for reached in found.update(session.timeline.steps, session.timeline.weights):
-                    progress.note(milestone_line(reached))
-                if (session.step_count % every == 0) if proven else since_check == every:
-                    since_check = 0
-                    solved = session.reached_goal()
-                    if solved and solved_at is None:
-                        solved_at, solve_ms = session.step_count, 1000 * train_seconds
-                    if solved and not args.keep_going:
-                        break
-        except DivergenceError as error:
-            progress.show(final=True)
-            out.write(f"{error}\n")
-            losses_seen.extend(error.losses.tolist())
-            if args.log:
-                log_run(args.log, session, losses_seen, exact_seen, None, None, error.step, first_step, found, out)
-            if args.save:
-                save(session, args.save, out)
-            return 1
+        while trained < args.steps and not stop.requested:
+            # Chunks of about CHUNK_SECONDS, one step alone first to measure.
+            chunk = 1 if step_seconds is None else max(1, int(CHUNK_SECONDS / step_seconds))
+            chunk_started = time.perf_counter()
+            # --keep-going trains on once solved, as Train pressed again does in the page.
+            reply = run.train(min(chunk, args.steps - trained), until_solved=solved_at is None)
+            seconds = time.perf_counter() - chunk_started
+            train_seconds += seconds
+            steps = len(reply["losses"])
+            trained += steps
+            losses_seen.extend(reply["losses"])
+            if steps:
+                if not reply["solved"]:  # a chunk that ends solved also checked every pair
+                    step_seconds = seconds / steps
+                exact_seen[0].append(reply["step"])
+                exact_seen[1].append(reply["batchExact"])
+                progress.loss = reply["losses"][-1]
+            for reached in found.update(session.timeline.steps, session.timeline.weights):
+                progress.note(milestone_line(reached))
+            if reply["error"]:
+                progress.show(final=True)
+                out.write(f"{reply['error']}\n")
+                if args.log:
+                    diverged_at = reply["step"] + 1
+                    log_run(args.log, session, losses_seen, exact_seen, None, None, diverged_at, first_step, found, out)
+                if args.save:
+                    save(session, args.save, out)
+                return 1
+            if reply["solved"]:
+                solved_at, solve_ms = reply["step"], 1000 * train_seconds
+                if not args.keep_going:
+                    break
         progress.show(final=True)
     if stop.requested:
         out.write(f"stopped at step {session.step_count} (Ctrl-C)\n")
@@ -355,7 +350,7 @@ def train(args: argparse.Namespace, out: TextIO) -> int:
     for bits in evaluation.wider_widths(c.bits):
         wide = session.evaluate(bits=bits)
         out.write(f"  same weights at {bits} bits: exact-match {wide.exact_match:.2%} on {wide.pairs:,} pairs\n")
-    if proven:
+    if c.until == "proven":
         out.write(proof_line(session.proof().to_dict()) + "\n")
     if args.log:
         log_run(args.log, session, losses_seen, exact_seen, solved_at, solve_ms, None, first_step, found, out)

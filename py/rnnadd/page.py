@@ -110,7 +110,8 @@ def _loaded(session: Session) -> "PageSession":
 
 
 class PageSession:
-    """One session, seen through the page's eyes."""
+    """One session as the page trains and shows it (the command line trains through it too):
+    each method is a call of the page's worker, plain data in and out."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -142,9 +143,11 @@ class PageSession:
         return self.session.config.to_dict()
 
     def step_work(self) -> int:
-        """Multiply-adds in one training step: forward and backward through every gate."""
+        """Multiply-adds in one training step: each step of each sequence multiplies by the cell's
+        weights once forward and twice backward."""
         c = self.session.config
-        return 3 * c.batch_size * c.bits * c.hidden * (c.hidden + 2) * cells.CELLS[c.cell].GATES
+        shapes = model.param_shapes(c.hidden, c.cell, self.task.operands)
+        return 3 * c.batch_size * c.bits * (math.prod(shapes["w_ih"]) + math.prod(shapes["w_hh"]))
 
     def summary(self) -> dict:
         """What the page needs of a session it has just made or loaded, with a step's multiply-adds."""

@@ -105,7 +105,7 @@ def test_each_milestone_has_its_test_stated_in_the_page(app):
 
 def test_a_loaded_session_shows_the_milestones_of_its_run(app, tmp_path):
     path = tmp_path / "cli.json"
-    assert cli.main(["train", "--seed", "3", "--eval-every", "1", "--save", str(path)], io.StringIO()) == 0
+    assert cli.main(["train", "--seed", "3", "--save", str(path)], io.StringIO()) == 0
     by_id(app, "load-file").set_input_files(str(path))
     app.wait_for_function(ALL_FOUND, timeout=60_000)  # found again from the file's kept steps
     assert [(m["name"], m["step"]) for m in status(app)["milestones"]] == in_cpython(seed=3)
