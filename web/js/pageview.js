@@ -1,6 +1,6 @@
 // The page drawn from its state: each view redrawn only when its data changed
 // (state.stale holds their names), each canvas described in words for screen readers.
-// It reads the state and the loop; it changes neither.
+// It reads the state and the loop, and changes nothing but state.stale, emptied once drawn.
 
 import { describeAccuracyChart, describeLossChart, drawAccuracyChart, drawLossChart } from "./linechart.js";
 import { bitSummary, drawBitView } from "./bitview.js";
