@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from rnnadd import evaluation, model
-from rnnadd.notebook import FIXES, Fixes, NotebookRnn, printout
+from rnnadd.notebook import FIXES, Fixes, GlobalGenerator, NotebookRnn, printout
 
 SEED_TEXT = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_8058a5085c47251f.txt"
 
@@ -56,11 +56,24 @@ def run_notebook(epochs: int) -> tuple[dict, str]:
 
 
 def replay(epochs: int, fixes: Fixes | None = None, seed: int = 0) -> tuple[NotebookRnn, list]:
-    np.random.seed(seed)
-    rnn = NotebookRnn(fixes or Fixes())
+    rnn = NotebookRnn(fixes or Fixes(), seed)
     with np.errstate(over="ignore"):
         epochs_run = list(rnn.train(epochs))
     return rnn, epochs_run
+
+
+@pytest.mark.parametrize("seed", [0, 1, 12345, 2**32 - 1])
+def test_the_global_generator_draws_what_numpys_legacy_generator_draws(seed):
+    ours, numpys = GlobalGenerator(seed), np.random.RandomState(seed)
+    for high in [1, 2, 3, 5, 64, 128, 1000, 2**31]:
+        assert [ours.randint(high) for _ in range(50)] == [numpys.randint(high) for _ in range(50)], high
+    np.testing.assert_array_equal(ours.rand(16, 3), numpys.rand(16, 3))
+    for size in [1, 2, 10, 300]:
+        mine, theirs = np.arange(size), np.arange(size)
+        ours.shuffle(mine)
+        numpys.shuffle(theirs)
+        np.testing.assert_array_equal(mine, theirs)
+    assert ours.rand(1)[0] == numpys.rand()  # still in step after every kind of draw
 
 
 def test_the_replay_finds_the_notebooks_own_weights_and_printout():
@@ -99,8 +112,7 @@ def solves(rnn: NotebookRnn) -> bool:
 
 @pytest.mark.parametrize("seed", range(3))
 def test_with_all_three_fixes_it_learns_to_add(seed):
-    np.random.seed(seed)
-    rnn = NotebookRnn(Fixes(**dict.fromkeys(FIXES, True)))
+    rnn = NotebookRnn(Fixes(**dict.fromkeys(FIXES, True)), seed)
     with np.errstate(over="ignore"):
         for step in range(1, 20_001):
             rnn.train_epoch()

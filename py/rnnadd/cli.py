@@ -251,8 +251,7 @@ def replay_notebook(args: argparse.Namespace, out: TextIO) -> int:
     fixes = notebook.Fixes(**{name.replace("-", "_"): True for name in args.fix})
     fixed = ", ".join(args.fix) or "none"
     out.write(f"the notebook as written, {args.steps} epochs of one example, seed {args.seed or 0}; fixed: {fixed}\n")
-    np.random.seed(args.seed or 0)
-    rnn = notebook.NotebookRnn(fixes)
+    rnn = notebook.NotebookRnn(fixes, args.seed or 0)
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in rnn.train(args.steps):
             for line in notebook.printout(epoch):

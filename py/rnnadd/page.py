@@ -362,8 +362,7 @@ class NotebookSession(PageSession):
         super().__init__(Session(config))
         self.session.timeline = timeline.Timeline(self.session.params.flat.size)  # from the replay's own start
         self.fixes = fixes
-        np.random.seed(config.seed)  # the notebook draws from NumPy's global generator
-        self.replay = notebook.NotebookRnn(fixes)
+        self.replay = notebook.NotebookRnn(fixes, config.seed)
         self._copy_weights()
 
     def _copy_weights(self) -> None:
