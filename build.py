@@ -35,6 +35,7 @@ import tempfile
 import urllib.request
 import zipfile
 from pathlib import Path
+from types import CodeType
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -140,12 +141,16 @@ def fetch_numpy_wheel(local: Path | None, source: str) -> Path:
 # -- this project's wheel ------------------------------------------------------
 
 
+# The command line's own modules, which the page never imports, stay out of the page's wheel.
+COMMAND_LINE = {"cli.py", "__main__.py"}
+
+
 def package_files() -> list[Path]:
     return sorted((ROOT / "py" / PACKAGE).rglob("*.py"))
 
 
 def write_wheel(folder: Path) -> Path:
-    """A pure-Python wheel of py/rnnadd, byte-for-byte the same for the same sources."""
+    """A pure-Python wheel of py/rnnadd for the page, byte-for-byte the same for the same sources."""
     wheel = folder / f"{PACKAGE}-{PACKAGE_VERSION}-py3-none-any.whl"
     dist_info = f"{PACKAGE}-{PACKAGE_VERSION}.dist-info"
     record = []
@@ -158,7 +163,7 @@ def write_wheel(folder: Path) -> Path:
         record.append(f"{name},sha256={digest},{len(data)}")
 
     with zipfile.ZipFile(wheel, "w") as zf:
-        for path in package_files():
+        for path in (p for p in package_files() if p.name not in COMMAND_LINE):
             add(zf, path.relative_to(ROOT / "py").as_posix(), path.read_bytes())
         metadata = f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: {PACKAGE_VERSION}\nRequires-Dist: numpy\n"
         add(zf, f"{dist_info}/METADATA", metadata.encode())
@@ -226,12 +231,33 @@ const { readFileSync } = await import("node:fs");
 const { loadPyodide } = await import(pathToFileURL(`${folder}/pyodide.mjs`));
 const pyodide = await loadPyodide({ indexURL: `${folder}/`, stdout: () => {} });
 await pyodide.loadPackage(["numpy", "rnnadd"], { messageCallback: () => {} });
-const listing = 'import json, sys\njson.dumps({n: getattr(m, "__file__", None) for n, m in list(sys.modules.items())})';
+// Frozen modules run from the runtime itself, though importlib names a file in the zip for two.
+const listing = `import json, sys
+json.dumps({n: getattr(m, "__file__", None) for n, m in list(sys.modules.items())
+            if getattr(getattr(m, "__spec__", None), "origin", None) != "frozen"})`;
 process.stdout.write(pyodide.runPython(`${readFileSync(script, "utf8")}\n${listing}`));
 """
 # Which NumPy files never matter to a program that runs: headers, static libraries,
 # type stubs and Cython declarations.
 NUMPY_DROPPED_SUFFIXES = (".pyi", ".h", ".a", ".pxd", ".pyx", ".c", ".pc")
+# What NumPy imports that the app never uses, by file: the lines that import it, each of which
+# must be there (a NumPy that differs stops the build). The extensions they imported are then
+# unimported and left out, like any other.
+NUMPY_EDITS = {
+    # Docstrings for NumPy's compiled functions and scalar types, set at import: 60 kB, and the
+    # only import of its test extension (_multiarray_tests).
+    "numpy/_core/__init__.py": ["from . import _add_newdocs", "from . import _add_newdocs_scalars"],
+    # The legacy generator (mtrand) and the MT19937, Philox and SFC64 bit generators, 0.2 MB
+    # compiled: the app draws from default_rng's PCG64; the notebook's replay brings its own
+    # copy of the legacy generator. _pickle, for unpickling generators, imports them all.
+    "numpy/random/__init__.py": [
+        "from . import _pickle",
+        "from ._mt19937 import MT19937",
+        "from ._philox import Philox",
+        "from ._sfc64 import SFC64",
+        "from .mtrand import *",
+    ],
+}
 
 
 def imported_modules(folder: Path) -> dict[str, str]:
@@ -247,6 +273,21 @@ def imported_modules(folder: Path) -> dict[str, str]:
         last = [line[:300] for line in found.stderr.strip().splitlines()[-12:]]
         raise SystemExit("build: the page calls failed in the staged runtime:\n" + "\n".join(last))
     return json.loads(found.stdout)
+
+
+def edit_numpy(source: Path, target: Path) -> None:
+    """A copy of the NumPy wheel with the NUMPY_EDITS lines removed (RECORD rewritten by slim_zip later)."""
+    with zipfile.ZipFile(source) as full, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as edited:
+        for info in full.infolist():
+            data = full.read(info)
+            if info.filename in NUMPY_EDITS:
+                lines = data.decode().splitlines(keepends=True)
+                for line in NUMPY_EDITS[info.filename]:
+                    if f"{line}\n" not in lines:
+                        raise SystemExit(f"build: {info.filename} has no line {line!r}; this NumPy needs new edits")
+                    lines.remove(f"{line}\n")
+                data = "".join(lines).encode()
+            edited.writestr(info, data)
 
 
 def module_path(file: str, marker: str) -> str | None:
@@ -267,6 +308,19 @@ def slim_source(source: str) -> str:
     return ast.unparse(tree) + "\n"
 
 
+def first_lines_only(code: CodeType) -> CodeType:
+    """The same code with every instruction placed on its function's first line: the line table is
+    most of what bytecode carries beside the code (the compiled standard library is 15% smaller
+    without it), and a traceback still names each function and its first line."""
+    units, table = len(code.co_code) // 2, bytearray()
+    while units:  # one entry per 8 code units at most: "no columns" (kind 13), line delta 0
+        length = min(units, 8)
+        table += bytes([0x80 | 13 << 3 | length - 1, 0])
+        units -= length
+    consts = tuple(first_lines_only(c) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_linetable=bytes(table), co_consts=consts)
+
+
 def slim_zip(source: str, target: str, kept_file: str, form: str) -> None:
     """A copy of a zip with the members listed in `kept_file`, same order and dates, Python sources
     slimmed (form "py") or compiled ("pyc"), and a wheel's RECORD rewritten to match. Runs in the
@@ -284,7 +338,7 @@ def slim_zip(source: str, target: str, kept_file: str, form: str) -> None:
             if info.filename.endswith(".py"):
                 data = slim_source(data.decode()).encode()
                 if form == "pyc":
-                    code = compile(data, info.filename, "exec", dont_inherit=True)
+                    code = first_lines_only(compile(data, info.filename, "exec", dont_inherit=True))
                     data = importlib._bootstrap_external._code_to_timestamp_pyc(code, 0, 0)
                     info = zipfile.ZipInfo(info.filename + "c", date_time=info.date_time)
             slim.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
@@ -300,6 +354,9 @@ def trim_runtime(runtime: Path, work: Path) -> None:
     for name in RUNTIME_FILES:
         if name != "pyodide-lock.json":
             shutil.copyfile(runtime / name, work / name)
+    full_numpy = work / "numpy-full.whl"
+    edit_numpy(work / NUMPY_WHEEL, full_numpy)
+    full_numpy.replace(work / NUMPY_WHEEL)
     modules = imported_modules(work)
     files = {path for file in modules.values() if (path := module_path(file, "python312.zip/"))}
     numpy_parts = {name.split(".")[1] for name in modules if name.startswith("numpy.")}
@@ -315,23 +372,19 @@ def trim_runtime(runtime: Path, work: Path) -> None:
             return name in numpy_files
         return "/tests/" not in name and not name.endswith(NUMPY_DROPPED_SUFFIXES)
 
-    full_numpy = work / "numpy-full.whl"
     (work / NUMPY_WHEEL).replace(full_numpy)
     # The standard library compiled: Python compiles each module it imports from source at every
     # start, and as bytecode the runtime started in 1.0 s instead of 2.8 s (node, here). Bytecode
-    # weighs twice the slimmed source (0.9 MB against 0.44 MB gzip), so NumPy's modules, where it
-    # would add a further 0.2 MB for less, stay source.
+    # weighs more than the slimmed source (0.78 MB against 0.44 MB gzip), so NumPy's modules, where
+    # it would add a further 0.2 MB for less, stay source.
     for source, target, keep, form in [
         (runtime / "python_stdlib.zip", work / "python_stdlib.zip", files.__contains__, "pyc"),
         (full_numpy, work / NUMPY_WHEEL, keep_numpy, "py"),
     ]:
         kept = work / "kept.json"
         kept.write_text(json.dumps([name for name in zipfile.ZipFile(source).namelist() if keep(name)]))
-        python = VENV / "bin" / "python"
-        # Without column ranges, bytecode is a quarter smaller; tracebacks keep their line numbers.
-        env = {**os.environ, "PYTHONNODEBUGRANGES": "1"}
         slim = "import sys, build; build.slim_zip(*sys.argv[1:])"
-        run(python, "-c", slim, source, target, kept, form, cwd=ROOT, env=env)
+        run(VENV / "bin" / "python", "-c", slim, source, target, kept, form, cwd=ROOT)
     full_numpy.unlink()
     lock = json.loads((work / "pyodide-lock.json").read_text())
     lock["packages"]["numpy"]["sha256"] = sha256(work / NUMPY_WHEEL)

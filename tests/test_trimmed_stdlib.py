@@ -1,5 +1,6 @@
-"""The staged standard library is trimmed to what the app imported when the site was built: a module
-the package imports and the trimmed copy lacks would fail only in the page, so it fails here first."""
+"""The staged standard library and NumPy are trimmed to what the app imported when the site was built: a
+module or a NumPy generator the package uses and the trimmed copy lacks would fail only in the page, so it
+fails here first."""
 
 import _imp
 import ast
@@ -18,21 +19,22 @@ import build  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def staged_stdlib() -> set[str]:
+def staged() -> Path:
     site = Path(os.environ.get("RNNADD_SITE") or ROOT / "dist")
     if not os.environ.get("RNNADD_SITE"):
         subprocess.run([sys.executable, ROOT / "build.py", "--out", site], check=True)
-    return set(zipfile.ZipFile(site / "pyodide" / "python_stdlib.zip").namelist())
+    return site / "pyodide"
 
 
-# The command line's own modules, which the page never imports.
-COMMAND_LINE = {"cli.py", "__main__.py"}
+@pytest.fixture(scope="module")
+def staged_stdlib(staged) -> set[str]:
+    return set(zipfile.ZipFile(staged / "python_stdlib.zip").namelist())
 
 
 def stdlib_imports(folder: Path) -> set[str]:
     """Every standard-library module the page's modules of the package import, at any depth, by dotted name."""
     names = set()
-    for path in (p for p in folder.rglob("*.py") if p.name not in COMMAND_LINE):
+    for path in (p for p in folder.rglob("*.py") if p.name not in build.COMMAND_LINE):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names.update(alias.name for alias in node.names)
@@ -60,3 +62,31 @@ def test_every_standard_module_the_package_imports_is_staged(staged_stdlib):
     assert missing(imports, staged_stdlib, full) == []
     # The check itself: a module the app never imports is missing from the staged copy, and is named.
     assert missing(imports | {"fractions", "math"}, staged_stdlib, full) == ["fractions"]
+
+
+def random_names_used(folder: Path) -> set[str]:
+    """Every `np.random.<name>` the page's modules of the package use."""
+    names = set()
+    for path in (p for p in folder.rglob("*.py") if p.name not in build.COMMAND_LINE):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and ast.unparse(node.value) == "np.random":
+                names.add(node.attr)
+    return names
+
+
+def test_every_numpy_generator_name_the_package_uses_is_staged(staged):
+    """The staged NumPy leaves the legacy generator (np.random.seed, rand, ...) out: the package may
+    use only what the staged numpy.random still imports."""
+    wheel = zipfile.ZipFile(staged / build.NUMPY_WHEEL)
+    assert not any("mtrand" in name or "_mt19937" in name for name in wheel.namelist())
+    tree = ast.parse(wheel.read("numpy/random/__init__.py"))
+    staged_names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    used = random_names_used(ROOT / "py" / "rnnadd")
+    assert {"default_rng", "Generator"} <= used
+    assert used <= staged_names, sorted(used - staged_names)
+    assert "seed" not in staged_names and "rand" not in staged_names  # the check can fail

@@ -21,4 +21,5 @@ def test_every_page_call_runs_in_the_trimmed_runtime_in_chromium(page, base_url,
     assert not any(name.startswith(("numpy/f2py/", "numpy/fft/")) for name in zipfile.ZipFile(wheel).namelist())
     page.goto(base_url + "pyodide/pyodide-lock.json")  # a document in the runtime's folder, without the app
     modules = page.evaluate(RUN_PAGE_CALLS_JS, (ROOT / "py" / "page_calls.py").read_text())
-    assert "rnnadd.machine" in modules and "numpy.linalg" in modules
+    assert "rnnadd.machine" in modules and "numpy.linalg" in modules and "rnnadd.notebook" in modules
+    assert "numpy.random.mtrand" not in modules and "numpy._core._add_newdocs" not in modules
