@@ -1,28 +1,21 @@
 // Wires the page: controls -> state -> trainer -> views. The trainer (trainer.js) owns the
-// loop, pagestate.js what the page knows, pageview.js how it is drawn; this file turns
-// clicks into the trainer's calls and its replies into state.
+// loop, pagestate.js what the page knows, pageview.js how it is drawn, actions.js what the
+// controls do; this file builds them and turns the trainer's replies into state.
 
-import { PROVABLE, addressOf, hashFromConfig } from "./state.js";
-import { buildForm, buildNotebookChoice, checkForm, showForm, suggestSettings } from "./form.js";
+import { hashFromConfig } from "./state.js";
+import { buildForm, buildNotebookChoice, suggestSettings } from "./form.js";
 import { pageState, receive, startSession } from "./pagestate.js";
-import { VIEWS, drawPage } from "./pageview.js";
-import { markAt } from "./linechart.js";
-import { Tour, tourPace } from "./tour.js";
+import { drawPage } from "./pageview.js";
+import { Tour } from "./tour.js";
 import { hideTourStop, showTourStop } from "./tourview.js";
-import { rowAt } from "./bitview.js";
-import { problemAt } from "./statespace.js";
-import { showAnswer } from "./answer.js";
-import { PythonError, startPython } from "./python.js";
+import { startPython } from "./python.js";
 import { Trainer } from "./trainer.js";
 import { Scrubber, keptIndex } from "./timeline.js";
-import { forgetColors } from "./theme.js";
-import { addRunsFrom, showRuns } from "./runsview.js";
-import { downloadCanvas, downloadText } from "./downloads.js";
-import { seriesCSV } from "./history.js";
+import { showRuns } from "./runsview.js";
 import { ADVICE, hideError, showError, showStage } from "./messages.js";
 import { exposeAutomation, pageStatus } from "./automation.js";
 import { keepForOfflineWhenIdle } from "./offline.js";
-import { wireControls, wireKeys } from "./controls.js";
+import { pageActions, storage } from "./actions.js";
 
 const $ = (id) => document.getElementById(id);
 const state = pageState(storage());
@@ -31,7 +24,6 @@ const state = pageState(storage());
 // back) never wait long behind a wide network's tests.
 const MILESTONE_BUDGET_MS = 20;
 const MILESTONE_STOPPED_BUDGET_MS = 250;
-const TOUR_OFFERED = "rnnadd-tour-offered";
 
 // Every view of the weights shows the step the timeline points at (null: now); a session being
 // made (Reset, Load) is shown as it is now.
@@ -70,6 +62,7 @@ const tour = new Tour({
     hideTourStop();
   },
 });
+const actions = pageActions({ state, trainer, scrubber, tour, taskOf, quickViews, show, showAddress, showLinkStep, showMilestone, drawRuns, fail });
 
 // -- replies -> state ------------------------------------------------------------------
 
@@ -152,211 +145,7 @@ function showAddress() {
   if (state.view === "embed") $("full-page").href = new URL(hashFromConfig(state.config, state.notebook, scrubber.at), location.href).href;
 }
 
-// -- controls -> state -> trainer ------------------------------------------------------
-
-const setForm = (texts, notebook = null) => showForm(state, texts, notebook);
-const formConfig = () => checkForm(state);
-
-// The address bar, read once for a visit or a new link (it is rewritten once the run is made): the
-// form takes its settings; it may name a step to show, the tour, a view.
-function readAddress() {
-  const address = addressOf(location.hash);
-  setForm(address.texts, address.fixes);
-  return address;
-}
-
-// A link's &at: train to that step, then show it; a bad value is named and ignored.
-function followLink(link) {
-  $("timeline-error").textContent = link.error ? `${link.error}; showing the network now instead.` : "";
-  if (link.error || link.value === null) return;
-  state.linkAt = link.value;
-  if (link.value <= trainer.step) showLinkStep();
-  else trainer.playTo(link.value);
-}
-
-async function begin(method, argument) {
-  const made = await trainer.begin(method, argument);
-  if (!made) return;
-  showAddress();
-  // The notebook's own settings show in the form: untick it and Reset, and the correct code trains them.
-  if (made.notebook) setForm(made.config, made.notebook);
-}
-
-async function reset() {
-  const config = formConfig();
-  if (config && state.form.notebook) await begin("create_notebook", { fixes: state.form.notebook, seed: config.seed });
-  else if (config) await begin("create", config);
-}
-
-// The preset: the form's settings with noise on and training until proven, trained at once.
-async function trainToBeProvable() {
-  setForm({ ...(formConfig() ?? state.described.defaults), ...PROVABLE });
-  await reset();
-  trainer.play();
-}
-
-// A fresh run of the form's settings, trained at the tour's pace.
-async function startTour() {
-  $("tour-offer").hidden = true;
-  remember(TOUR_OFFERED);
-  tour.finish();
-  if (trainer.step > 0 || trainer.phase !== "ready") await reset();
-  trainer.setPace(tourPace);
-  tour.start(taskOf());
-}
-
-async function select(operands) {
-  state.selected = operands.map(String);
-  const values = await trainer.request(quickViews(scrubber.at).filter(([method]) => method !== "carry_units"));
-  if (values) show(values, "select");
-}
-
-async function load(file) {
-  const largest = state.described.largestSessionBytes;
-  if (file.size > largest) {
-    const sizes = `${file.size.toLocaleString("en")} bytes, more than any saved session (${largest.toLocaleString("en")} bytes)`;
-    $("load-error").textContent = `${file.name}: not a saved session: ${sizes}. The current session is unchanged.`;
-    return;
-  }
-  try {
-    await begin("load", file);
-  } catch (error) {
-    if (!(error instanceof PythonError)) throw error;
-    $("load-error").textContent = `${file.name}: ${error.message}. The current session is unchanged.`;
-    return;
-  }
-  $("load-error").textContent = "";
-  setForm(state.config);
-  formConfig();
-}
-
-async function ask() {
-  $("ask-result").replaceChildren();
-  const operands = taskOf().letters.map((letter) => $(`ask-${letter}`).value);
-  let values;
-  try {
-    values = await trainer.request([["ask", operands, scrubber.at]]);
-  } catch (error) {
-    if (!(error instanceof PythonError)) throw error;
-    $("ask-error").textContent = error.message;
-    return;
-  }
-  $("ask-error").textContent = "";
-  if (!values) return;
-  showAnswer($("ask-result"), values.ask);
-  await select(values.ask.operands);
-}
-
-// A file input's file, once, so that choosing the same file again is a change too.
-const chosen = (handle) => (event) => {
-  const [file] = event.target.files;
-  event.target.value = "";
-  return file && handle(file);
-};
-const restyle = () => VIEWS.forEach((view) => state.stale.add(view));
-const downloadName = (what, ext) => `rnnadd-${what}-step${trainer.step}.${ext}`;
-
-const CONTROLS = {
-  "train-toggle": { click: () => (trainer.phase === "training" ? trainer.pause() : trainer.play()) },
-  "step-button": { click: () => trainer.stepOnce() },
-  "reset-button": { click: reset },
-  "provable-button": { click: trainToBeProvable },
-  "save-button": { click: async () => downloadText(downloadName(`${state.config.cell}-${state.config.bits}bit`, "json"), "application/json", (await trainer.request([["save"]])).save) },
-  "load-file": { change: chosen(load) },
-  speed: { change: () => (trainer.stepsPerFrame = $("speed").value === "max" ? null : Number($("speed").value)) },
-  "tour-button": { click: startTour },
-  "tour-offer-start": { click: startTour },
-  "tour-offer-dismiss": {
-    click: () => {
-      $("tour-offer").hidden = true;
-      remember(TOUR_OFFERED);
-    },
-  },
-  "tour-next": { click: () => tour.next() },
-  "tour-end": { click: () => tour.finish() },
-  "timeline-slider": { input: () => look(() => (scrubber.pause(), scrubber.moveTo(Number($("timeline-slider").value)))) },
-  "play-button": { click: () => look(() => (scrubber.playing ? scrubber.pause() : scrubber.play(trainer.solvedAt))) },
-  "live-button": { click: () => look(() => scrubber.live()) },
-  "loss-chart": { click: (event) => pickMark("loss-chart", event) },
-  "accuracy-chart": { click: (event) => pickMark("accuracy-chart", event) },
-  "bit-view": { click: (event) => pickRow(state.panel[rowAt(event.offsetY, state.view === "embed")]) },
-  "state-space": { click: (event) => pickPair(problemAt($("state-space"), state.stateSpace, event.offsetX, event.offsetY)) },
-  "counterexample-ask": {
-    click: () => {
-      for (const letter of taskOf().letters) $(`ask-${letter}`).value = state.explanation.counterexample[letter];
-      return ask();
-    },
-  },
-  ask: {
-    submit: (event) => {
-      event.preventDefault();
-      return ask();
-    },
-  },
-  "loss-csv": { click: () => downloadText(downloadName("loss", "csv"), "text/csv", seriesCSV(state.losses, "step", "loss")) },
-  "runs-json": { click: () => downloadText("rnnadd-runs.json", "application/json", JSON.stringify(state.runs.book.runs)) },
-  "runs-csv": { click: () => downloadText("rnnadd-runs.csv", "text/csv", state.runs.book.toCSV()) },
-  "runs-load": { change: chosen((file) => addRunsFrom(file, state.runs.book).then(drawRuns)) },
-  "runs-clear": {
-    click: () => {
-      state.runs.book.clear();
-      drawRuns();
-    },
-  },
-};
-
-// The timeline's own controls: the charts' cursor moves with them.
-function look(move) {
-  move();
-  state.stale.add("timeline").add("loss").add("accuracy");
-}
-
-function pickMark(chart, event) {
-  const step = markAt($(chart), event.offsetX);
-  if (step !== null) showMilestone(step);
-}
-
-const pickRow = (row) => row && select(row.operands);
-const pickPair = (pair) => pair >= 0 && select(taskOf().letters.map((letter) => state.stateSpace[letter][pair]));
-
-function wire() {
-  wireControls(CONTROLS, fail);
-  // Space trains or pauses, "." takes one step, "r" resets; not while typing in a field or on a button.
-  wireKeys({ " ": "train-toggle", ".": "step-button", r: "reset-button" });
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && tour.active) tour.finish();
-    if (event.key === "Enter" && tour.active && !event.target.closest("input, select, textarea, button, a")) tour.next();
-  });
-  for (const button of document.querySelectorAll("[data-png]")) {
-    button.addEventListener("click", () => downloadCanvas($(button.dataset.png), downloadName(button.dataset.png, "png")));
-  }
-  window.addEventListener("hashchange", () => {
-    const address = readAddress();
-    reset()
-      .then(() => (followLink(address.link), address.tour && startTour()))
-      .catch(fail);
-  });
-  window.addEventListener("resize", restyle);
-  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => (forgetColors(), restyle()));
-}
-
 // -- start-up ------------------------------------------------------------------------
-
-function storage() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
-function remember(key) {
-  try {
-    storage()?.setItem(key, "1");
-  } catch {
-    // storage off or full: the offer comes again next visit
-  }
-}
 
 // Anything that is not a refused input: the page says so in words, not only in the console.
 function fail(error) {
@@ -378,30 +167,26 @@ async function main() {
   $("load-time").textContent = `Python, NumPy and the RNN started in ${state.loadSeconds.toFixed(1)} s, all from this site.`;
   $("load-time").hidden = false;
   const typed = (name, text) => (state.form.texts[name] = text);
-  buildForm($("hyperparameters"), state.described.fields, typed, (name) => (name === "task" ? suggestSettings(state, state.form.texts.task) : formConfig()));
+  buildForm($("hyperparameters"), state.described.fields, typed, (name) => (name === "task" ? suggestSettings(state, state.form.texts.task) : actions.formConfig()));
   buildNotebookChoice($("notebook-choice"), (fixes) => (state.form.notebook = fixes));
-  wire();
+  actions.wire();
   drawRuns();
   $("app").hidden = false;
   $("loading").hidden = true;
-  const address = readAddress();
+  const address = actions.readAddress();
   if (address.view === "embed") {
     state.view = "embed";
     document.body.classList.add("embed");
   }
-  // An invalid shared link shows its problems beside the fields, starts from the
-  // defaults, and stays in the address bar until it is fixed or reset.
-  if (formConfig()) await reset();
-  else await trainer.begin("create", state.described.defaults);
+  // An invalid shared link stays in the address bar until it is fixed or reset.
+  await actions.reset(true);
   state.timings.ready = performance.now();
   keepForOfflineWhenIdle(
     () => (trainer.phase === "training" ? null : state.timings.ready),
     (cache, words) => ((state.offlineCache = cache), ($("offline-note").textContent = words)),
   );
-  followLink(address.link);
-  // A link with #tour starts it; a first visit to the full page offers it, once.
-  if (address.tour) startTour().catch(fail);
-  else if (state.view !== "embed" && address.link.value === null && !address.link.error && !storage()?.getItem(TOUR_OFFERED)) $("tour-offer").hidden = false;
+  actions.followLink(address.link);
+  actions.offerTour(address);
   requestAnimationFrame(tick);
 }
 
