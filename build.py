@@ -149,6 +149,29 @@ def package_files() -> list[Path]:
     return sorted((ROOT / "py" / PACKAGE).rglob("*.py"))
 
 
+def without_docstrings(source: str) -> str:
+    """The same module with each docstring emptied in place, every other line where it was: the
+    page reads no docstring (they are a seventh of the package's bytecode), and a traceback's line
+    numbers still point into the sources."""
+    owners = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    docstrings = [
+        node.body[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, owners)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+        and isinstance(node.body[0].value.value, str)
+    ]
+    lines = source.splitlines(keepends=True)
+    for doc in sorted(docstrings, key=lambda node: -node.lineno):  # from the end: earlier lines keep their places
+        first, last = doc.lineno - 1, doc.end_lineno - 1
+        head = lines[first].encode()[: doc.col_offset].decode()  # offsets count UTF-8 bytes
+        tail = lines[last].encode()[doc.end_col_offset :].decode()
+        lines[first : last + 1] = [head + '""' + "\n" * (last - first) + tail]
+    return "".join(lines)
+
+
 def write_wheel(folder: Path) -> Path:
     """A pure-Python wheel of py/rnnadd for the page, byte-for-byte the same for the same sources."""
     wheel = folder / f"{PACKAGE}-{PACKAGE_VERSION}-py3-none-any.whl"
@@ -164,7 +187,7 @@ def write_wheel(folder: Path) -> Path:
 
     with zipfile.ZipFile(wheel, "w") as zf:
         for path in (p for p in package_files() if p.name not in COMMAND_LINE):
-            add(zf, path.relative_to(ROOT / "py").as_posix(), path.read_bytes())
+            add(zf, path.relative_to(ROOT / "py").as_posix(), without_docstrings(path.read_text()).encode())
         metadata = f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: {PACKAGE_VERSION}\nRequires-Dist: numpy\n"
         add(zf, f"{dist_info}/METADATA", metadata.encode())
         add(
@@ -368,7 +391,7 @@ def trim_runtime(runtime: Path, work: Path) -> None:
             return True
         if len(parts) > 2 and parts[1] not in numpy_parts:  # a subpackage nothing imports
             return False
-        if name.endswith(".so"):  # compiled at install whether imported or not
+        if name.endswith((".so", ".py")):  # a module is kept where the page calls imported it
             return name in numpy_files
         return "/tests/" not in name and not name.endswith(NUMPY_DROPPED_SUFFIXES)
 

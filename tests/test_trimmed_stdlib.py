@@ -90,3 +90,40 @@ def test_every_numpy_generator_name_the_package_uses_is_staged(staged):
     assert {"default_rng", "Generator"} <= used
     assert used <= staged_names, sorted(used - staged_names)
     assert "seed" not in staged_names and "rand" not in staged_names  # the check can fail
+
+
+def code_lines(code) -> list[tuple[str, int]]:
+    """Each code object's name and first line, depth first."""
+    found = [(code.co_name, code.co_firstlineno)]
+    for const in code.co_consts:
+        if hasattr(const, "co_code"):
+            found += code_lines(const)
+    return found
+
+
+def test_the_pages_package_loses_its_docstrings_and_keeps_its_line_numbers():
+    for path in build.package_files():
+        source = path.read_text()
+        slim = build.without_docstrings(source)
+        assert code_lines(compile(slim, path.name, "exec")) == code_lines(compile(source, path.name, "exec"))
+        assert len(slim) < len(source) or '"""' not in source
+    namespace: dict = {}
+    exec(
+        compile(
+            build.without_docstrings('def f():\n    """Says ünïcode\n    things."""\n    return 1 / 0\n'), "m", "exec"
+        ),
+        namespace,
+    )
+    assert namespace["f"].__doc__ == ""
+    with pytest.raises(ZeroDivisionError) as raised:
+        namespace["f"]()
+    assert raised.traceback[-1].lineno + 1 == 4  # the line of `return 1 / 0`, as in the source
+
+
+def test_bytecode_on_first_lines_only_still_runs_and_names_each_functions_first_line():
+    source = "def outer():\n    x = 1\n    def inner():\n        return 1 / 0\n    return inner()\n"
+    namespace: dict = {}
+    exec(build.first_lines_only(compile(source, "m", "exec")), namespace)
+    with pytest.raises(ZeroDivisionError) as raised:
+        namespace["outer"]()
+    assert [entry.lineno + 1 for entry in raised.traceback[-2:]] == [1, 3]  # the def lines of outer, inner
