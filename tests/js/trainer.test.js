@@ -41,6 +41,14 @@ async function started(setup) {
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+const FRAME_MS = 16;
+
+// Every request in flight answered: chunks as trained, views with nothing.
+function answerAll(worker) {
+  for (const request of worker.requests.splice(0)) {
+    request.resolve(request.calls.map(([method, steps]) => (method === "train" ? trained(steps, steps) : { value: [], ms: 0 })));
+  }
+}
 
 // A call that has run past SLOW_CALL_MS boots a standby; a Reset then ends the busy worker and uses it.
 async function resetsIntoTheStandby({ trainer, workers, advance }, seed) {
@@ -73,7 +81,7 @@ test("the first step of a session runs alone, then chunks fill the frame from me
   second.resolve([{ ...trained(11, 10), ms: 80 }, { value: [], ms: 0 }]);
   await flush();
   trainer.tick(32);
-  const third = workers[0].requests.shift();
+  const third = workers[0].requests.at(-1); // behind the chunk sent with the second
   assert.ok(third.calls[0][1] < 10 && third.calls[0][1] >= 1, third.calls[0][1]);
 });
 
@@ -82,6 +90,29 @@ test("at most two chunks are in flight", async () => {
   trainer.play();
   for (let frame = 0; frame < 5; frame += 1) trainer.tick(frame * 16);
   assert.equal(workers[0].requests.length, 2);
+});
+
+test("when both chunks come back within one frame, the next frame sends two again, the views with the first", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.play();
+  workers[0].requests.shift().resolve([{ ...trained(1, 1), ms: 2 }, { value: [], ms: 0 }]);
+  await flush();
+  trainer.tick(FRAME_MS);
+  for (const chunk of workers[0].requests.splice(0)) chunk.resolve([{ ...trained(11, 10), ms: 20 }, { value: [], ms: 0 }]);
+  await flush();
+  trainer.tick(2 * FRAME_MS);
+  const sent = workers[0].requests.map((request) => request.calls.map(([method]) => method));
+  assert.deepEqual(sent, [["train", "panel"], ["train"]]);
+});
+
+test("at a chosen number of steps a frame, one chunk goes each frame", async () => {
+  const { trainer, workers } = await started(setUp());
+  trainer.stepsPerFrame = 5;
+  trainer.play();
+  workers[0].requests.shift().resolve([{ ...trained(5, 5), ms: 2 }, { value: [], ms: 0 }]);
+  await flush();
+  trainer.tick(16);
+  assert.equal(workers[0].requests.length, 1);
 });
 
 test("a reply from before a Reset is dropped", async () => {
@@ -197,7 +228,8 @@ test("a run's first chunk does not ask again for slow views that show the curren
   trainer.play();
   assert.deepEqual(workers[0].requests.shift().calls, [["train", 20, true], ["panel"]]);
   trainer.pause();
-  workers[0].requests.splice(0);
+  answerAll(workers[0]);
+  await flush();
   selected = "7"; // another problem picked: the slow views no longer show what is asked
   advance(1000);
   trainer.play();
@@ -240,20 +272,21 @@ test("views that cost more than their share of a chunk make the chunk longer, so
   trainer.play();
   workers[0].requests.shift().resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 1 }]);
   await flush();
-  trainer.tick(16);
+  trainer.tick(FRAME_MS);
   const second = workers[0].requests.shift();
   assert.equal(second.calls[0][1], Math.floor(CHUNK_MS - 0.3)); // cheap views: the chunk fills the frame
   // A busy machine: the views now take 40 ms a chunk, the steps 1 ms each.
   second.resolve([{ ...trained(20, 19), ms: 19 }, { value: [], ms: 40 }]);
   await flush();
-  for (let chunk = 0; chunk < 6; chunk += 1) {
-    trainer.tick(32 + chunk * 16);
-    const next = workers[0].requests.shift();
-    const steps = next.calls[0][1];
-    next.resolve([{ ...trained(20 + steps, steps), ms: steps }, { value: [], ms: 40 }]);
+  for (let frame = 2; frame < 8; frame += 1) {
+    trainer.tick(frame * FRAME_MS);
+    for (const next of workers[0].requests.splice(0)) {
+      const steps = next.calls[0][1];
+      next.resolve([{ ...trained(20 + steps, steps), ms: steps }, ...next.calls.slice(1).map(() => ({ value: [], ms: 40 }))]);
+    }
     await flush();
   }
-  trainer.tick(200);
+  trainer.tick(8 * FRAME_MS);
   const steps = workers[0].requests.shift().calls[0][1];
   assert.ok(steps >= 3 * 40 * 0.9, steps); // views at most a quarter of the worker's time
 });

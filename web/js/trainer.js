@@ -155,13 +155,18 @@ export class Trainer {
     this.schedule.refresh();
   }
 
-  // Called every animation frame.
+  // Called every animation frame. At full speed it refills every free place in flight, so that
+  // the worker never waits a frame when both replies land in one (a busy page's frames come
+  // late); the views ride with the first chunk only.
   tick(now) {
     this.workers.watch(now, this.stepMs);
     if (this.phase === "ready") this.workers.warmUp(this.stepWork, () => this.phase === "ready", (ms) => this.measureStep(ms, 1));
-    if (this.phase !== "training" || this.inFlight >= MAX_IN_FLIGHT) return;
-    const steps = this.target === null ? this.chunkSize() : Math.min(this.chunkSize(), this.target - this.step - this.queuedSteps);
-    if (steps >= 1) this.sendChunk(steps, this.schedule.withChunk(now));
+    for (let sent = 0; this.phase === "training" && this.inFlight < MAX_IN_FLIGHT; sent += 1) {
+      if (sent > 0 && (this.pace || this.stepsPerFrame || this.stepMs === null)) return; // one a frame, or unmeasured
+      const steps = this.target === null ? this.chunkSize() : Math.min(this.chunkSize(), this.target - this.step - this.queuedSteps);
+      if (steps < 1) return;
+      this.sendChunk(steps, sent === 0 ? this.schedule.withChunk(now) : []);
+    }
   }
 
   // Train at a pace one can follow: pace(step) steps per second, or null for full speed.
@@ -230,8 +235,8 @@ export class Trainer {
     const steps = trained.losses.length;
     this.trainMs += results[0].ms;
     // A chunk that ends solved also checked every pair: its time is not the steps'.
-    if (steps && !trained.solved) {
-      this.measureStep(results[0].ms, steps);
+    if (steps && !trained.solved) this.measureStep(results[0].ms, steps);
+    if (steps && !trained.solved && calls.length > 1) {
       const extra = results.slice(1).reduce((sum, result) => sum + result.ms, 0);
       this.extraMs = 0.7 * this.extraMs + 0.3 * extra;
     }
