@@ -4,7 +4,7 @@
 
 import { PROVABLE, addressOf } from "./state.js";
 import { checkForm, showForm } from "./form.js";
-import { markAt } from "./linechart.js";
+import { markAt, whenCanvasesResize } from "./linechart.js";
 import { tourPace } from "./tour.js";
 import { rowAt } from "./bitview.js";
 import { problemAt } from "./statespace.js";
@@ -221,7 +221,7 @@ export function pageActions(page) {
         .then(() => (followLink(address.link), address.tour && startTour()))
         .catch(page.fail);
     });
-    window.addEventListener("resize", restyle);
+    whenCanvasesResize(restyle);
     window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => (forgetColors(), restyle()));
   }
 

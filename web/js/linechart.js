@@ -3,11 +3,42 @@
 import { percent } from "./format.js";
 import { colors, withAlpha } from "./theme.js";
 
+// Each canvas's CSS size as layout last left it, kept up to date by a ResizeObserver: read
+// while drawing, clientWidth forces a layout whenever the frame changed some text before,
+// once per canvas drawn (most of a training frame's own time on the page's thread).
+const sizes = new WeakMap();
+let onResized = () => {};
+const observer =
+  typeof ResizeObserver === "undefined"
+    ? null
+    : new ResizeObserver((entries) => {
+        let changed = false;
+        for (const { target } of entries) {
+          const before = sizes.get(target);
+          const size = { width: target.clientWidth, height: target.clientHeight };
+          changed ||= before.width !== size.width || before.height !== size.height;
+          sizes.set(target, size);
+        }
+        if (changed) onResized();
+      });
+
+// redraw(): every view drawn again, since a canvas changed size (a window resized, a panel shown).
+export function whenCanvasesResize(redraw) {
+  onResized = redraw;
+}
+
+function cssSize(canvas) {
+  if (!sizes.has(canvas)) {
+    sizes.set(canvas, { width: canvas.clientWidth, height: canvas.clientHeight });
+    observer?.observe(canvas);
+  }
+  return sizes.get(canvas);
+}
+
 // Size the backing store to the element's CSS size times devicePixelRatio.
 export function fitCanvas(canvas) {
   const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
+  const { width, height } = cssSize(canvas);
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
