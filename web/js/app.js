@@ -5,7 +5,7 @@
 import { hashFromConfig } from "./state.js";
 import { buildForm, buildNotebookChoice, suggestSettings } from "./form.js";
 import { pageState, receive, startSession } from "./pagestate.js";
-import { drawPage } from "./pageview.js";
+import { TRAINING_DRAW_MS, drawPage } from "./pageview.js";
 import { Tour } from "./tour.js";
 import { hideTourStop, showTourStop } from "./tourview.js";
 import { startPython } from "./python.js";
@@ -24,6 +24,7 @@ const state = pageState(storage());
 // back) never wait long behind a wide network's tests.
 const MILESTONE_BUDGET_MS = 20;
 const MILESTONE_STOPPED_BUDGET_MS = 250;
+let drawnMs = -Infinity; // when the page was last drawn
 
 // Every view of the weights shows the step the timeline points at (null: now); a session being
 // made (Reset, Load) is shown as it is now.
@@ -133,7 +134,10 @@ function tick(now) {
   if (trainer.phase === "training" || trainer.workers.busyMs() > 0) state.stale.add("status");
   // The address follows the step looked at; an invalid link stays as given until it changes.
   if (state.config && state.linkAt === null && scrubber.at !== state.addressAt) showAddress();
-  drawPage({ state, trainer, scrubber, task: taskOf(), status: () => pageStatus(state, trainer), pick: showMilestone });
+  if (trainer.phase !== "training" || now - drawnMs >= TRAINING_DRAW_MS) {
+    drawnMs = now;
+    drawPage({ state, trainer, scrubber, task: taskOf(), status: () => pageStatus(state, trainer), pick: showMilestone });
+  }
   if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
   requestAnimationFrame(tick);
 }
