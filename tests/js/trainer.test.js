@@ -50,6 +50,15 @@ function answerAll(worker) {
   }
 }
 
+// A run whose first chunk (one step, run alone) came back: the loop sizes chunks from its time.
+async function measuredRun(stepMs, viewsMs) {
+  const setup = await started(setUp());
+  setup.trainer.play();
+  setup.workers[0].requests.shift().resolve([{ ...trained(1, 1), ms: stepMs }, { value: [], ms: viewsMs }]);
+  await flush();
+  return setup;
+}
+
 // A call that has run past SLOW_CALL_MS boots a standby; a Reset then ends the busy worker and uses it.
 async function resetsIntoTheStandby({ trainer, workers, advance }, seed) {
   advance(SLOW_CALL_MS + 1);
@@ -93,10 +102,7 @@ test("at most two chunks are in flight", async () => {
 });
 
 test("when both chunks come back within one frame, the next frame sends two again, the views with the first", async () => {
-  const { trainer, workers } = await started(setUp());
-  trainer.play();
-  workers[0].requests.shift().resolve([{ ...trained(1, 1), ms: 2 }, { value: [], ms: 0 }]);
-  await flush();
+  const { trainer, workers } = await measuredRun(2, 0);
   trainer.tick(FRAME_MS);
   for (const chunk of workers[0].requests.splice(0)) chunk.resolve([{ ...trained(11, 10), ms: 20 }, { value: [], ms: 0 }]);
   await flush();
@@ -268,10 +274,7 @@ test("a new session's first warm-up step comes with it, one-step warm-ups follow
 });
 
 test("views that cost more than their share of a chunk make the chunk longer, so the steps keep their pace", async () => {
-  const { trainer, workers } = await started(setUp());
-  trainer.play();
-  workers[0].requests.shift().resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 1 }]);
-  await flush();
+  const { trainer, workers } = await measuredRun(1, 1);
   trainer.tick(FRAME_MS);
   const second = workers[0].requests.shift();
   assert.equal(second.calls[0][1], Math.floor(CHUNK_MS - 0.3)); // cheap views: the chunk fills the frame
