@@ -8,7 +8,7 @@ import numpy as np
 from conftest import open_app, settle, status
 from playwright.sync_api import expect
 from rnnadd import Config, Session, cli, evaluation, statespace
-from test_page import by_id, pixels, train_until
+from test_page import by_id, pixels, redrawn, train_until
 
 EXPLAINED_WIDE = "window.rnnDemo.explanation() && window.rnnDemo.explanation().agreement.length === 2"
 # The state-space canvas's margins (statespace.js), to click on a dot.
@@ -35,7 +35,7 @@ def test_the_state_space_moves_while_training_and_the_carry_clouds_pull_apart(ap
     by_id(app, "train-toggle").click()
     app.wait_for_function(f"window.rnnDemo.stateSpace().x[0] !== {before['x'][0]}")  # refreshed while training
     assert status(app)["phase"] == "training"
-    assert pixels(app, "state-space")["checksum"] != drawn["checksum"]
+    redrawn(app, "state-space", drawn["checksum"])
     app.wait_for_function("window.rnnDemo.status().step >= 15")
     by_id(app, "train-toggle").click()
     step = settle(app)["step"]

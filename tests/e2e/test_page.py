@@ -27,6 +27,12 @@ def pixels(page, testid: str) -> dict:
     return page.evaluate(PIXELS_JS, testid)
 
 
+def redrawn(page, testid: str, checksum: int, timeout: int = 10_000) -> None:
+    """Wait until the canvas differs from `checksum`: while training, the page draws at most
+    20 times a second, so new data is on the canvas up to one draw later."""
+    page.wait_for_function(f"({PIXELS_JS})('{testid}').checksum !== {checksum}", timeout=timeout)
+
+
 def by_id(page, testid: str):
     return page.get_by_test_id(testid)
 
