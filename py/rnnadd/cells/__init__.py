@@ -11,8 +11,9 @@ A cell module has:
     children(params, states, branching) -> (hidden (N*branching, H), states)
                      each of N states stepped with each of the first `branching` input symbols
                      (symbols.symbol_bits), child i from state i // branching with symbol
-                     i % branching: the step of the walk over shared prefixes (evaluation.prefix_tree);
-                     symbols.children_by_forward does it for any cell
+                     i % branching: the step of the walk over shared prefixes (evaluation.prefix_tree),
+                     forward's step with each state's product with W_hh computed once
+                     (symbols.symbol_drive: what each symbol adds)
 
 `start` is the state to begin from (None: zeros), so that a walk over shared
 prefixes can resume a cell where it stopped. `noise` (T, B, H), when given, is

@@ -7,7 +7,8 @@ h' = (1 - z) n + z h
 import numpy as np
 
 from ..activations import sigmoid
-from . import sums, symbols
+from . import sums
+from .symbols import symbol_drive
 
 GATES = 3
 STATE = 1
@@ -63,4 +64,11 @@ def backward(params, inputs, hidden, cache, d_hidden, grads) -> None:
 
 
 def children(params, states: np.ndarray, branching: int):
-    return symbols.children_by_forward(forward, params, states, branching)
+    size = params.hidden
+    drive = symbol_drive(params, branching)
+    from_h = (states @ params.w_hh)[:, None, :]
+    z_r = sigmoid(drive[:, : 2 * size] + from_h[..., : 2 * size])
+    z, r = z_r[..., :size], z_r[..., size:]
+    n = np.tanh(drive[:, 2 * size :] + r * from_h[..., 2 * size :])
+    hidden = (n + z * (states[:, None, :] - n)).reshape(-1, size)
+    return hidden, hidden

@@ -8,7 +8,8 @@ It carries two states, h and c; `start` and the end state hold them side by side
 import numpy as np
 
 from ..activations import sigmoid
-from . import sums, symbols
+from . import sums
+from .symbols import symbol_drive
 
 GATES = 4
 STATE = 2
@@ -77,4 +78,9 @@ def backward(params, inputs, hidden, cache, d_hidden, grads) -> None:
 
 
 def children(params, states: np.ndarray, branching: int):
-    return symbols.children_by_forward(forward, params, states, branching)
+    size = params.hidden
+    a = (states[:, :size] @ params.w_hh)[:, None, :] + symbol_drive(params, branching)  # as forward adds them
+    i, f, o = (sigmoid(a[..., k * size : (k + 1) * size]) for k in (0, 1, 3))
+    cell_state = f * states[:, None, size:] + i * np.tanh(a[..., 2 * size : 3 * size])
+    hidden = (o * np.tanh(cell_state)).reshape(-1, size)
+    return hidden, np.concatenate([hidden, cell_state.reshape(-1, size)], axis=1)

@@ -4,6 +4,8 @@ from functools import cache
 
 import numpy as np
 
+from .sums import product
+
 
 @cache
 def symbol_bits(inputs: int) -> np.ndarray:
@@ -17,9 +19,11 @@ def symbol_bits(inputs: int) -> np.ndarray:
 SYMBOL_BITS = symbol_bits(2)
 
 
-def children_by_forward(forward, params, states: np.ndarray, branching: int):
-    """`children` for any cell, through its own forward pass: each state repeated once per symbol."""
-    symbols = np.tile(np.arange(branching), len(states))
-    steps = symbol_bits(params.inputs)[symbols][None]
-    hidden, _, states = forward(params, steps, np.repeat(states, branching, axis=0))
-    return hidden[1], states
+def symbol_drive(params, branching: int) -> np.ndarray:
+    """x W_ih + b for each of the first `branching` symbols, (branching, GATES * H): what a step
+    adds to a state's product with W_hh. A cell's children compute that product once per state
+    and add each symbol's drive, as forward adds them (the walk over every pair: 4 times fewer
+    products than stepping each state once per symbol)."""
+    drive = product(symbol_bits(params.inputs)[:branching], params.w_ih)
+    drive += params.b_ih
+    return drive
