@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SLOW_VIEWS_MS, ViewSchedule } from "../../web/js/schedule.js";
+import { SLOW_VIEWS_MS, TRAINING_DRAW_MS, ViewSchedule } from "../../web/js/schedule.js";
 
 function setUp({ slow = [["hidden_view", "5"], ["state_space"]], stopped = [["explain"], ["explain_wide"]] } = {}) {
   const requests = [];
@@ -23,11 +23,13 @@ function setUp({ slow = [["hidden_view", "5"], ["state_space"]], stopped = [["ex
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-test("slow views ride with a chunk every SLOW_VIEWS_MS; the others with every chunk", () => {
+test("views ride with a chunk as often as the page draws a run, the slow ones every SLOW_VIEWS_MS", () => {
   const { schedule, setStep } = setUp();
   assert.deepEqual(schedule.withChunk(0), [["panel"], ["hidden_view", "5"], ["state_space"]]);
   setStep(10);
-  assert.deepEqual(schedule.withChunk(SLOW_VIEWS_MS - 1), [["panel"]]);
+  assert.deepEqual(schedule.withChunk(TRAINING_DRAW_MS - 1), []); // the page has not drawn since
+  assert.deepEqual(schedule.withChunk(TRAINING_DRAW_MS), [["panel"]]);
+  assert.deepEqual(schedule.withChunk(SLOW_VIEWS_MS - TRAINING_DRAW_MS), [["panel"]]);
   assert.deepEqual(schedule.withChunk(SLOW_VIEWS_MS), [["panel"], ["hidden_view", "5"], ["state_space"]]);
 });
 

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { fakePython } from "./fakeworker.js";
 import { CHUNK_MS, Trainer } from "../../web/js/trainer.js";
 import { SLOW_CALL_MS, SWITCH_WAIT_MS, WARM_UP_MAX_WORK } from "../../web/js/workers.js";
+import { TRAINING_DRAW_MS } from "../../web/js/schedule.js";
 
 const trained = (step, steps, extra = {}) => ({
   value: { step, losses: Array(steps).fill(0.5), error: null, batchExact: 0.5, batchPerBit: 0.9, solved: false, ...extra },
@@ -104,9 +105,9 @@ test("at most two chunks are in flight", async () => {
 test("when both chunks come back within one frame, the next frame sends two again, the views with the first", async () => {
   const { trainer, workers } = await measuredRun(2, 0);
   trainer.tick(FRAME_MS);
-  for (const chunk of workers[0].requests.splice(0)) chunk.resolve([{ ...trained(11, 10), ms: 20 }, { value: [], ms: 0 }]);
+  for (const chunk of workers[0].requests.splice(0)) chunk.resolve([{ ...trained(11, 10), ms: 20 }]);
   await flush();
-  trainer.tick(2 * FRAME_MS);
+  trainer.tick(TRAINING_DRAW_MS);
   const sent = workers[0].requests.map((request) => request.calls.map(([method]) => method));
   assert.deepEqual(sent, [["train", "panel"], ["train"]]);
 });
@@ -275,21 +276,21 @@ test("a new session's first warm-up step comes with it, one-step warm-ups follow
 
 test("views that cost more than their share of a chunk make the chunk longer, so the steps keep their pace", async () => {
   const { trainer, workers } = await measuredRun(1, 1);
-  trainer.tick(FRAME_MS);
+  trainer.tick(TRAINING_DRAW_MS);
   const second = workers[0].requests.shift();
   assert.equal(second.calls[0][1], Math.floor(CHUNK_MS - 0.3)); // cheap views: the chunk fills the frame
   // A busy machine: the views now take 40 ms a chunk, the steps 1 ms each.
   second.resolve([{ ...trained(20, 19), ms: 19 }, { value: [], ms: 40 }]);
   await flush();
   for (let frame = 2; frame < 8; frame += 1) {
-    trainer.tick(frame * FRAME_MS);
+    trainer.tick(frame * TRAINING_DRAW_MS);
     for (const next of workers[0].requests.splice(0)) {
       const steps = next.calls[0][1];
       next.resolve([{ ...trained(20 + steps, steps), ms: steps }, ...next.calls.slice(1).map(() => ({ value: [], ms: 40 }))]);
     }
     await flush();
   }
-  trainer.tick(8 * FRAME_MS);
+  trainer.tick(8 * TRAINING_DRAW_MS);
   const steps = workers[0].requests.shift().calls[0][1];
   assert.ok(steps >= 3 * 40 * 0.9, steps); // views at most a quarter of the worker's time
 });

@@ -5,7 +5,8 @@
 import { hashFromConfig } from "./state.js";
 import { buildForm, buildNotebookChoice, suggestSettings } from "./form.js";
 import { pageState, receive, startSession } from "./pagestate.js";
-import { TRAINING_DRAW_MS, drawPage } from "./pageview.js";
+import { drawPage } from "./pageview.js";
+import { TRAINING_DRAW_MS } from "./schedule.js";
 import { Tour } from "./tour.js";
 import { hideTourStop, showTourStop } from "./tourview.js";
 import { startPython } from "./python.js";

@@ -14,9 +14,6 @@ import { statusText } from "./messages.js";
 
 const $ = (id) => document.getElementById(id);
 
-// While training, the page is drawn this far apart at most (20 times a second): drawing each
-// frame's chunk took half a core (canvases, text, layout) from the worker on a busy machine.
-export const TRAINING_DRAW_MS = 50;
 export const VIEWS = ["task", "status", "loss", "accuracy", "bits", "hidden", "space", "machine", "generalisation", "timeline", "milestones"];
 
 // Writes that change nothing still cost the browser a layout: every frame of training comes here.

@@ -1,10 +1,15 @@
-// Which views of the weights are asked for, and when: some ride with every training chunk,
-// the slow ones every SLOW_VIEWS_MS while training, and when training stops the slow ones
+// Which views of the weights are asked for, and when: some ride with a training chunk as
+// often as the page draws a run, the slow ones every SLOW_VIEWS_MS while training, and when training stops the slow ones
 // come in one request, then each stopped view in its own, so that each shows once ready.
 // It knows no DOM and no worker: it hands lists of calls to the trainer's request.
 
 import { LatestQueue } from "./queue.js";
 
+// While training, the page is drawn this far apart at most (20 times a second): drawing each
+// frame's chunk took half a core (canvases, text, layout) from the worker on a busy machine.
+// The views that ride with chunks come as often: with every chunk (50 a second), most were
+// never drawn, and they took 7-17% of the worker's time.
+export const TRAINING_DRAW_MS = 50;
 // Views that cost more than a chunk refresh at most this often while training.
 export const SLOW_VIEWS_MS = 300;
 
@@ -23,6 +28,7 @@ export class ViewSchedule {
 
   // A new session: its views show nothing yet.
   forget() {
+    this.lastViews = -Infinity;
     this.lastSlow = -Infinity;
     this.shown = null; // the slow views last asked for outside the loop, and at which step
   }
@@ -32,9 +38,12 @@ export class ViewSchedule {
     this.shown = shownKey(step, slowCalls);
   }
 
-  // The views that ride with a chunk: the slow ones every SLOW_VIEWS_MS, but not when they
-  // already show these weights, so that a run's first chunk costs only its training.
+  // The views that ride with a chunk: none until the page draws again, the slow ones every
+  // SLOW_VIEWS_MS, but not when they already show these weights, so that a run's first chunk
+  // costs only its training.
   withChunk(now) {
+    if (now - this.lastViews < TRAINING_DRAW_MS) return [];
+    this.lastViews = now;
     if (now - this.lastSlow < SLOW_VIEWS_MS) return this.views();
     this.lastSlow = now;
     const slow = this.slowViews();
