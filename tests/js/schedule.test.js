@@ -59,6 +59,23 @@ test("a refresh asks for the slow views in one request, then each stopped view i
   assert.deepEqual(schedule.withChunk(1000), [["panel"]]); // they show these weights now
 });
 
+test("a stop asks again for the chunks' views when the run's last chunk went without them", async () => {
+  const { schedule, requests, setStep } = setUp({ stopped: [] });
+  schedule.withChunk(0);
+  setStep(55);
+  assert.deepEqual(schedule.withChunk(TRAINING_DRAW_MS - 1), []); // the last chunk: solved at step 55
+  schedule.refresh();
+  const stop = requests.shift();
+  assert.deepEqual(stop.calls, [["panel"], ["hidden_view", "5"], ["state_space"]]);
+  stop.resolve({ panel: 55, hidden_view: 1, state_space: 2 });
+  await flush();
+  setStep(80);
+  schedule.withChunk(SLOW_VIEWS_MS); // the next run's last chunk carried them all
+  schedule.refresh();
+  await flush();
+  assert.deepEqual(requests.shift().calls, [["hidden_view", "5"], ["state_space"]]);
+});
+
 test("refreshes asked for meanwhile wait as one; a failed view is reported", async () => {
   const { schedule, requests, failures } = setUp({ slow: [], stopped: [["explain"]] });
   for (let press = 0; press < 5; press += 1) schedule.refresh();

@@ -29,6 +29,7 @@ export class ViewSchedule {
   // A new session: its views show nothing yet.
   forget() {
     this.lastViews = -Infinity;
+    this.viewsBehind = false; // the last chunk went without the views that ride with chunks
     this.lastSlow = -Infinity;
     this.shown = null; // the slow views last asked for outside the loop, and at which step
   }
@@ -42,7 +43,8 @@ export class ViewSchedule {
   // SLOW_VIEWS_MS, but not when they already show these weights, so that a run's first chunk
   // costs only its training.
   withChunk(now) {
-    if (now - this.lastViews < TRAINING_DRAW_MS) return [];
+    this.viewsBehind = now - this.lastViews < TRAINING_DRAW_MS; // a stop then asks for them
+    if (this.viewsBehind) return [];
     this.lastViews = now;
     if (now - this.lastSlow < SLOW_VIEWS_MS) return this.views();
     this.lastSlow = now;
@@ -57,17 +59,20 @@ export class ViewSchedule {
     return this.refreshes.push([["refresh"]]);
   }
 
-  // The slow views in one request ("stopped"), then each stopped view in its own ("view").
+  // The slow views in one request ("stopped"), with the chunks' views when the last chunk
+  // went without them, then each stopped view in its own ("view").
   async refreshOnce() {
     const slow = this.slowViews();
     const current = shownKey(this.step(), slow) === this.shown; // they came with a loaded session
-    const requests = [[current ? [] : slow, "stopped"], ...this.stoppedViews().map((call) => [[call], "view"])];
+    const behind = this.viewsBehind ? this.views() : [];
+    this.viewsBehind = false;
+    const requests = [[[...behind, ...(current ? [] : slow)], "stopped"], ...this.stoppedViews().map((call) => [[call], "view"])];
     const replies = requests
       .filter(([calls]) => calls.length)
       .map(async ([calls, why]) => {
         const values = await this.request(calls);
         // Every chunk sent before them is back by now: they show the current step's weights.
-        if (values && why === "stopped") this.showing(this.step(), calls);
+        if (values && why === "stopped" && !current) this.showing(this.step(), slow);
         if (values) this.onData(values, why);
       });
     await Promise.all(replies);

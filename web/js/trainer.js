@@ -157,7 +157,7 @@ export class Trainer {
 
   // Called every animation frame. At full speed it refills every free place in flight, so that
   // the worker never waits a frame when both replies land in one (a busy page's frames come
-  // late); the views ride with the first chunk only.
+  // late); the views ride with the first chunk at most.
   tick(now) {
     this.workers.watch(now, this.stepMs);
     if (this.phase === "ready") this.workers.warmUp(this.stepWork, () => this.phase === "ready", (ms) => this.measureStep(ms, 1));
@@ -165,7 +165,7 @@ export class Trainer {
       if (sent > 0 && (this.pace || this.stepsPerFrame || this.stepMs === null)) return; // one a frame, or unmeasured
       const steps = this.target === null ? this.chunkSize() : Math.min(this.chunkSize(), this.target - this.step - this.queuedSteps);
       if (steps < 1) return;
-      this.sendChunk(steps, sent === 0 ? this.schedule.withChunk(now) : []);
+      this.sendChunk(steps, this.schedule.withChunk(now));
     }
   }
 
