@@ -126,8 +126,9 @@ def wait_for_phase(page, *phases: str, timeout: int = 60_000) -> dict:
 
 
 def settle(page) -> dict:
-    """The status once every chunk sent to the training worker has come back."""
-    page.wait_for_function("window.rnnDemo.status().pending === 0")
+    """The status once every chunk sent to the training worker has come back (the views that
+    follow a stop among them: a three-number task's machine takes tens of seconds on a busy machine)."""
+    page.wait_for_function("window.rnnDemo.status().pending === 0", timeout=90_000)
     return status(page)
 
 
