@@ -122,6 +122,23 @@ test("at a chosen number of steps a frame, one chunk goes each frame", async () 
   assert.equal(workers[0].requests.length, 1);
 });
 
+test("a call asked for while a session is being made goes to the new session, after it", async () => {
+  const { trainer, workers } = await started(setUp());
+  const made = trainer.begin("load", "saved.json");
+  const asked = trainer.request([["ask", ["3", "4"]]]);
+  await flush();
+  assert.deepEqual(
+    workers[0].requests.map((request) => request.calls[0][0]),
+    ["load"], // not sent to the session being replaced, nor to a worker a Reset may end
+  );
+  workers[0].requests.shift().resolve([{ value: { config: {}, step: 80, stepWork: 1 }, ms: 1 }, { value: [], ms: 1 }]);
+  await made;
+  await flush();
+  const ask = workers[0].requests.find((request) => request.calls[0][0] === "ask");
+  ask.resolve([{ value: { right: true }, ms: 1 }]);
+  assert.deepEqual(await asked, { ask: { right: true } });
+});
+
 test("a reply from before a Reset is dropped", async () => {
   const setup = await started(setUp());
   const { trainer, workers, seen } = setup;

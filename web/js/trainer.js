@@ -43,6 +43,7 @@ export class Trainer {
     this.phase = "loading";
     this.pressed = false; // Train pressed while a session is being made: it trains that session
     this.generation = 0; // sessions made so far: replies from an older one are dropped
+    this.making = null; // settles when the session being made is made (or could not be)
     this.run = 0; // presses of Train: a run that solved trains no further
     this.stepsPerFrame = null; // null: as many as fit the frame
     this.pace = null; // steps per second (from the step reached) for watching a run, or null
@@ -75,7 +76,13 @@ export class Trainer {
   // draw its views, in one round trip. A worker busy with a long step is ended. A
   // loaded session has stopped training, so the views that follow a stop come next,
   // each on its own: the session shows without waiting for them.
-  async begin(method, argument) {
+  begin(method, argument) {
+    const made = this.make(method, argument);
+    this.making = made.catch(() => null);
+    return made;
+  }
+
+  async make(method, argument) {
     const before = this.phase;
     this.phase = "making";
     this.pressed = false;
@@ -265,8 +272,10 @@ export class Trainer {
   }
 
   // Calls outside the loop (ask, save, ...): their values by method name, or null
-  // when the session changed before they came back.
+  // when the session changed before they came back. Asked for while a session is being
+  // made, they are the new session's: sent now, they could go to a worker a Reset ends.
   async request(calls) {
+    while (this.phase === "making") await this.making;
     const mine = this.generation;
     const results = await this.send(calls);
     return results && mine === this.generation ? byMethod(calls, results) : null;
