@@ -1,6 +1,7 @@
 // Which views of the weights are asked for, and when: some ride with a training chunk as
-// often as the page draws a run, the slow ones every SLOW_VIEWS_MS while training, and when training stops the slow ones
-// come in one request, then each stopped view in its own, so that each shows once ready.
+// often as the page draws a run, the slow ones every SLOW_VIEWS_MS while training, and when
+// training stops the slow ones come in one request, then each stopped view in its own, so
+// that each shows once ready.
 // It knows no DOM and no worker: it hands lists of calls to the trainer's request.
 
 import { LatestQueue } from "./queue.js";
