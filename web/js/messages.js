@@ -28,7 +28,10 @@ export function statusText(status, trainer) {
   if (status.phase === "making") return "making a new session\u2026";
   const parts = [status.phase, `step ${status.step.toLocaleString("en")}`];
   if (Number.isFinite(status.loss)) parts.push(`loss ${status.loss.toPrecision(3)}`);
-  parts.push(`exact-match ${percent(status.exactMatch)} (${status.exactAllPairs ? "all pairs" : "recent batches"})`);
+  // A session just loaded or made has trained no batch here yet: no figure rather than a false 0%.
+  if (status.exactAllPairs || Number.isFinite(status.loss)) {
+    parts.push(`exact-match ${percent(status.exactMatch)} (${status.exactAllPairs ? "all pairs" : "recent batches"})`);
+  }
   if (status.phase === "training") parts.push(`${Math.round(status.stepsPerSecond).toLocaleString("en")} steps/s`);
   // Steps slower than a frame say how slow, and a long one shows it is still running.
   if (trainer.stepMs !== null && trainer.stepMs > FRAME_MS) parts.push(`${duration(trainer.stepMs)} per step`);
