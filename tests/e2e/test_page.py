@@ -253,7 +253,7 @@ def test_divergence_shows_what_to_do(page, base_url, watch):
     assert watch.errors == []
 
 
-def test_the_page_keeps_drawing_while_training_and_pauses_at_once(page, base_url, watch):
+def test_the_page_keeps_drawing_what_is_on_screen_while_training_and_pauses_at_once(page, base_url, watch):
     # Plain SGD at a tiny rate is still learning when the look ends. How smooth the frames are
     # is a figure for bench/browser.py (frame interval p50 / p95 / max), not a test.
     slow = (
@@ -261,12 +261,20 @@ def test_the_page_keeps_drawing_while_training_and_pauses_at_once(page, base_url
     )
     open_app(page, base_url, slow)
     by_id(page, "train-toggle").click()
+    by_id(page, "loss-chart").scroll_into_view_if_needed()  # while training, only canvases on screen are redrawn
     page.wait_for_function("window.rnnDemo.status().step >= 20 && window.rnnDemo.frameIntervals().length >= 5")
     before = (pixels(page, "loss-chart"), status(page)["step"], len(page.evaluate("window.rnnDemo.frameIntervals()")))
     page.wait_for_function(
         f"window.rnnDemo.status().step > {before[1] + 20} && window.rnnDemo.frameIntervals().length > {before[2] + 5}"
     )
     assert pixels(page, "loss-chart")["checksum"] != before[0]["checksum"]  # the chart follows the run
+    # A canvas off screen waits while training (its data still comes), and is drawn once on screen.
+    space = (pixels(page, "state-space"), page.evaluate("window.rnnDemo.stateSpace().x[0]"))
+    page.wait_for_function(f"window.rnnDemo.stateSpace().x[0] !== {space[1]}")
+    page.wait_for_timeout(120)  # two draws of the page at least (20 a second while training)
+    assert pixels(page, "state-space")["checksum"] == space[0]["checksum"]
+    by_id(page, "state-space").scroll_into_view_if_needed()
+    redrawn(page, "state-space", space[0]["checksum"])
     assert status(page)["phase"] == "training"
     by_id(page, "train-toggle").click()
     assert status(page)["phase"] == "paused"  # the click's own handler, not a later frame

@@ -5,7 +5,7 @@
 import { hashFromConfig } from "./state.js";
 import { buildForm, buildNotebookChoice, suggestSettings } from "./form.js";
 import { pageState, receive, startSession } from "./pagestate.js";
-import { drawPage } from "./pageview.js";
+import { drawPage, watchCanvases } from "./pageview.js";
 import { TRAINING_DRAW_MS } from "./schedule.js";
 import { Tour } from "./tour.js";
 import { hideTourStop, showTourStop } from "./tourview.js";
@@ -161,6 +161,7 @@ function fail(error) {
 
 async function main() {
   exposeAutomation(state, trainer, scrubber);
+  watchCanvases();
   try {
     ({ seconds: state.loadSeconds, described: state.described } = await trainer.workers.ready);
   } catch (error) {

@@ -1,5 +1,6 @@
 // The page drawn from its state: each view redrawn only when its data changed
-// (state.stale holds their names), each canvas described in words for screen readers.
+// (state.stale holds their names) and, while training, only when on screen; each canvas
+// described in words for screen readers.
 // It reads the state and the loop, and changes nothing but state.stale, emptied once drawn.
 
 import { describeAccuracyChart, describeLossChart, drawAccuracyChart, drawLossChart } from "./linechart.js";
@@ -15,6 +16,19 @@ import { statusText } from "./messages.js";
 const $ = (id) => document.getElementById(id);
 
 export const VIEWS = ["task", "status", "loss", "accuracy", "bits", "hidden", "space", "machine", "generalisation", "timeline", "milestones"];
+const CANVAS_OF = { loss: "loss-chart", accuracy: "accuracy-chart", bits: "bit-view", hidden: "hidden-view", space: "state-space", machine: "machine-view" };
+
+// While training, a canvas off screen is not redrawn: the browser would paint and commit it for
+// nothing, on the core the training needs. Its view stays stale until it scrolls into view or the
+// run stops. The ids of the canvases on screen, kept by watchCanvases:
+const onScreen = new Set();
+
+export function watchCanvases() {
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) entry.isIntersecting ? onScreen.add(entry.target.id) : onScreen.delete(entry.target.id);
+  });
+  for (const id of Object.values(CANVAS_OF)) observer.observe($(id));
+}
 
 // Writes that change nothing still cost the browser a layout: every frame of training comes here.
 function setText(element, text) {
@@ -29,28 +43,31 @@ function setAttribute(element, name, value) {
 export function drawPage(page) {
   const { state, trainer, scrubber, task } = page;
   const { stale } = state;
+  const deferred = new Set(trainer.phase === "training" ? [...stale].filter((view) => CANVAS_OF[view] && !onScreen.has(CANVAS_OF[view])) : []);
+  const paint = (view) => stale.has(view) && !deferred.has(view);
   const when = whenText(scrubber.at, trainer.step);
   if (stale.has("task")) drawTask(task);
   if (stale.has("status")) setText($("status"), statusText(page.status(), trainer));
   if (stale.has("timeline")) drawTimeline(scrubber, trainer.step, when);
   const marks = chartMarks(state.milestones.reached, task.milestones);
-  if (stale.has("loss")) {
+  if (paint("loss")) {
     drawLossChart($("loss-chart"), state.losses, state.runs.overlays("loss"), state.runs.compared().current, scrubber.at, marks);
   }
-  if (stale.has("accuracy")) {
+  if (paint("accuracy")) {
     drawAccuracyChart($("accuracy-chart"), state.exactSeries, state.perBitSeries, state.runs.overlays("exact"), scrubber.at, marks);
   }
   if (stale.has("milestones") || stale.has("timeline")) drawMilestones(page);
+  if (paint("bits")) drawBitView($("bit-view"), state.panel, state.view === "embed", wordsOf(task).travels);
   if (stale.has("bits")) {
-    drawBitView($("bit-view"), state.panel, state.view === "embed", wordsOf(task).travels);
     setText($("bit-summary"), bitSummary(state.panel, whenText(state.panelStep === trainer.step && scrubber.at === null ? null : state.panelStep, trainer.step)));
   }
-  if (stale.has("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits, task);
-  if (stale.has("space")) drawStateSpace($("state-space"), state.stateSpace, memoryValues(task));
-  if (stale.has("machine")) drawExplanation(state.explanation, task);
+  if (paint("hidden")) drawHeatmap($("hidden-view"), state.hiddenView, state.carryUnits, task);
+  if (paint("space")) drawStateSpace($("state-space"), state.stateSpace, memoryValues(task));
+  if (stale.has("machine")) drawExplanation(state.explanation, task, paint("machine"));
   if (stale.has("generalisation")) drawGeneralisation(state.generalisation);
-  if (stale.size) describeCanvases(page, when);
+  if (stale.size > deferred.size) describeCanvases(page, when);
   stale.clear();
+  for (const view of deferred) stale.add(view);
   const phase = trainer.phase;
   setText($("train-toggle"), phase === "training" ? "Pause" : "Train");
   $("train-toggle").disabled = $("step-button").disabled = phase === "loading" || phase === "error";
@@ -74,8 +91,8 @@ function drawTask(task) {
   $("space-caption").textContent = words.space;
 }
 
-function drawExplanation(explanation, task) {
-  drawMachine($("machine-view"), explanation, task);
+function drawExplanation(explanation, task, onCanvas) {
+  if (onCanvas) drawMachine($("machine-view"), explanation, task);
   const text = explanation && explanationText(explanation, task);
   $("machine-verdict").textContent = text ? text.verdict : "";
   $("machine-verdict").className = explanation ? (explanation.equivalent ? "verdict right" : "verdict wrong") : "verdict";
