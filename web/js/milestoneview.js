@@ -21,6 +21,7 @@ export function lastMilestoneText(reached) {
 // step; the others "not yet", "not reached by step N" (the run paused, every kept step tested), or,
 // once it is solved, "not reached in this run".
 export function drawMilestoneList(list, definitions, reached, outlook, pick) {
+  if (!changed(list, [definitions, reached, outlook])) return;
   const byName = new Map(reached.map((milestone) => [milestone.name, milestone]));
   const items = definitions.map((definition) => {
     const item = document.createElement("li");
@@ -47,18 +48,29 @@ export function drawMilestoneList(list, definitions, reached, outlook, pick) {
 // Numbered marks above the slider, each where its step sits among the kept steps.
 export function drawSliderMarks(container, definitions, reached, kept, pick) {
   const span = Math.max(1, kept.length);
-  const marks = reached.map((milestone) => {
+  const lefts = reached.map((milestone) => `${(100 * keptIndex(kept, milestone.step)) / span}%`);
+  if (!changed(container, [definitions, reached, lefts])) return;
+  const marks = reached.map((milestone, i) => {
     const mark = document.createElement("button");
     mark.type = "button";
     mark.className = "milestone-mark";
     const number = numberOf(milestone.name, definitions);
     mark.textContent = String(number);
     mark.setAttribute("aria-label", `Milestone ${number}, ${milestone.title}: show step ${milestone.step}`);
-    mark.style.left = `${(100 * keptIndex(kept, milestone.step)) / span}%`;
+    mark.style.left = lefts[i];
     mark.addEventListener("click", () => pick(milestone.step));
     return mark;
   });
   container.replaceChildren(...marks);
+}
+
+// Whether what an element shows would change: rebuilt on every draw of a run, the list and
+// the marks cost the page a layout each time.
+function changed(element, shown) {
+  const key = JSON.stringify(shown);
+  if (element.dataset.shown === key) return false;
+  element.dataset.shown = key;
+  return true;
 }
 
 // Each milestone's test, in words, as py/rnnadd/milestones.py states it.
