@@ -94,15 +94,15 @@ function drawTask(task) {
 function drawExplanation(explanation, task, onCanvas) {
   if (onCanvas) drawMachine($("machine-view"), explanation, task);
   const text = explanation && explanationText(explanation, task);
-  $("machine-verdict").textContent = text ? text.verdict : "";
-  $("machine-verdict").className = explanation ? (explanation.equivalent ? "verdict right" : "verdict wrong") : "verdict";
-  $("machine-faithful").textContent = text ? text.faithful : "";
-  $("chain-limit").textContent = text ? text.carry : "";
-  $("machine-proof").textContent = text ? text.proof : "";
-  $("machine-proof").className = explanation && explanation.proof && explanation.proof.proven ? "proof right" : "proof";
+  setText($("machine-verdict"), text ? text.verdict : "");
+  setAttribute($("machine-verdict"), "class", explanation ? (explanation.equivalent ? "verdict right" : "verdict wrong") : "verdict");
+  setText($("machine-faithful"), text ? text.faithful : "");
+  setText($("chain-limit"), text ? text.carry : "");
+  setText($("machine-proof"), text ? text.proof : "");
+  setAttribute($("machine-proof"), "class", explanation && explanation.proof && explanation.proof.proven ? "proof right" : "proof");
   const counter = explanation && explanation.counterexample;
-  $("counterexample-ask").hidden = !counter;
-  if (counter) $("counterexample-ask").textContent = `Ask the network ${counter.text}`;
+  if ($("counterexample-ask").hidden !== !counter) $("counterexample-ask").hidden = !counter;
+  if (counter) setText($("counterexample-ask"), `Ask the network ${counter.text}`);
 }
 
 // Each canvas says what it shows, in words, for screen readers: the view modules' words.
