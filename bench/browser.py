@@ -339,7 +339,7 @@ def train_to_solved(browser, base: str, rounds: int, seeds: int = 5) -> list[dic
 def keep_training(page) -> None:
     """Press Train whenever the page stops (it pauses itself once solved)."""
     if page.evaluate("window.rnnDemo.status().phase") in ("ready", "paused", "solved"):
-        page.get_by_test_id("train-toggle").click()
+        page.get_by_test_id("train-toggle").dispatch_event("click")  # a click would scroll to the button
 
 
 def in_app(browser, base: str, bare, rounds: int, seconds: float, charts: bool = False) -> dict:
