@@ -1,7 +1,7 @@
 // The page drawn from its state: each view redrawn only when its data changed
 // (state.stale holds their names) and, while training, only when on screen; each canvas
 // described in words for screen readers.
-// It reads the state and the loop, and changes nothing but state.stale, emptied once drawn.
+// It reads the state and the loop, and changes nothing but state.stale, emptied of what it drew.
 
 import { describeAccuracyChart, describeLossChart, drawAccuracyChart, drawLossChart } from "./linechart.js";
 import { bitSummary, drawBitView } from "./bitview.js";
