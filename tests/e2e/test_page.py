@@ -276,6 +276,13 @@ def test_the_page_keeps_drawing_what_is_on_screen_while_training_and_pauses_at_o
     by_id(page, "state-space").scroll_into_view_if_needed()
     redrawn(page, "state-space", space[0]["checksum"])
     assert status(page)["phase"] == "training"
+    # Saved as a file while off screen, a chart is drawn as the run is now, not as it left the screen.
+    chart = pixels(page, "loss-chart")
+    page.wait_for_function(f"window.rnnDemo.status().step > {status(page)['step'] + 20}")
+    assert pixels(page, "loss-chart")["checksum"] == chart["checksum"]
+    with page.expect_download():
+        by_id(page, "png-loss-chart").dispatch_event("click")  # pressed without scrolling: the chart stays off screen
+    assert pixels(page, "loss-chart")["checksum"] != chart["checksum"]
     by_id(page, "train-toggle").click()
     assert status(page)["phase"] == "paused"  # the click's own handler, not a later frame
     assert watch.errors == []

@@ -36,7 +36,7 @@ function remember(key) {
   }
 }
 
-// page: {state, trainer, scrubber, tour, taskOf, quickViews, show, showAddress, showLinkStep, showMilestone, drawRuns, fail}
+// page: {state, trainer, scrubber, tour, taskOf, quickViews, show, showAddress, showLinkStep, showMilestone, drawRuns, drawAll, fail}
 export function pageActions(page) {
   const { state, trainer, scrubber, tour, taskOf } = page;
   const setForm = (texts, notebook = null) => showForm(state, texts, notebook);
@@ -213,7 +213,11 @@ export function pageActions(page) {
       if (event.key === "Enter" && tour.active && !event.target.closest("input, select, textarea, button, a")) tour.next();
     });
     for (const button of document.querySelectorAll("[data-png]")) {
-      button.addEventListener("click", () => downloadCanvas($(button.dataset.png), downloadName(button.dataset.png, "png")));
+      // While training, a chart off screen waits to be drawn: the file shows the run as it is now.
+      button.addEventListener("click", () => {
+        page.drawAll();
+        downloadCanvas($(button.dataset.png), downloadName(button.dataset.png, "png"));
+      });
     }
     window.addEventListener("hashchange", () => {
       const address = readAddress();

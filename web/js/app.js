@@ -64,7 +64,9 @@ const tour = new Tour({
     hideTourStop();
   },
 });
-const actions = pageActions({ state, trainer, scrubber, tour, taskOf, quickViews, show, showAddress, showLinkStep, showMilestone, drawRuns, fail });
+const pageNow = () => ({ state, trainer, scrubber, task: taskOf(), status: () => pageStatus(state, trainer), pick: showMilestone });
+const drawAll = () => drawPage(pageNow(), true); // on screen or not
+const actions = pageActions({ state, trainer, scrubber, tour, taskOf, quickViews, show, showAddress, showLinkStep, showMilestone, drawRuns, drawAll, fail });
 
 // -- replies -> state ------------------------------------------------------------------
 
@@ -137,7 +139,7 @@ function tick(now) {
   if (state.config && state.linkAt === null && scrubber.at !== state.addressAt) showAddress();
   if (trainer.phase !== "training" || now - drawnMs >= TRAINING_DRAW_MS) {
     drawnMs = now;
-    drawPage({ state, trainer, scrubber, task: taskOf(), status: () => pageStatus(state, trainer), pick: showMilestone });
+    drawPage(pageNow());
   }
   if (state.timings.firstLossDrawn === null && state.losses.length > 0) state.timings.firstLossDrawn = performance.now();
   requestAnimationFrame(tick);

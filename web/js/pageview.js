@@ -39,11 +39,12 @@ function setAttribute(element, name, value) {
   if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
-// page: {state, trainer, scrubber, task, status, pick(step)}: a milestone picked shows its step.
-export function drawPage(page) {
+// page: {state, trainer, scrubber, task, status, pick(step)}: a milestone picked shows its step;
+// everything: on screen or not (a chart saved as a file, say).
+export function drawPage(page, everything = false) {
   const { state, trainer, scrubber, task } = page;
   const { stale } = state;
-  const deferred = new Set(trainer.phase === "training" ? [...stale].filter((view) => CANVAS_OF[view] && !onScreen.has(CANVAS_OF[view])) : []);
+  const deferred = new Set(trainer.phase === "training" && !everything ? [...stale].filter((view) => CANVAS_OF[view] && !onScreen.has(CANVAS_OF[view])) : []);
   const paint = (view) => stale.has(view) && !deferred.has(view);
   const when = whenText(scrubber.at, trainer.step);
   if (stale.has("task")) drawTask(task);
