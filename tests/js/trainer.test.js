@@ -358,12 +358,16 @@ test("when a run stops, the slow views come in one request, then each stopped vi
   trainer.play();
   workers[0].requests.shift().resolve([trained(1, 1, { solved: true }), { value: [], ms: 0 }]);
   await flush();
-  const [slow, explain, wide] = workers[0].requests.splice(0, 3);
+  const slow = workers[0].requests.shift();
   assert.deepEqual(slow.calls, [["hidden_view", "5", "5"], ["state_space"]]);
-  assert.deepEqual([explain.calls, wide.calls], [[["explain"]], [["explain_wide"]]]);
+  slow.resolve([{ value: 1, ms: 5 }, { value: 2, ms: 5 }]);
+  await flush();
+  const explain = workers[0].requests.shift();
+  assert.deepEqual(explain.calls, [["explain"]]);
   explain.resolve([{ value: { states: 2 }, ms: 80 }]); // each shows as soon as it is back
   await flush();
   assert.deepEqual(seen.at(-1), ["view", { explain: { states: 2 } }]);
+  assert.deepEqual(workers[0].requests.shift().calls, [["explain_wide"]]);
 });
 
 test("a chunk slowed by its solved checks brings up no standby; a Reset waits for it, not for a standby's start", async () => {
@@ -402,7 +406,7 @@ test("a view that runs for minutes brings up a standby, and a Reset then switche
   await resetsIntoTheStandby(setup, 3);
 });
 
-test("a loaded session shows at once; the views that follow a stop come after it, each on its own", async () => {
+test("a loaded session shows at once; the views that follow a stop come after it, one at a time, and Ask goes before the next", async () => {
   const setup = setUp({ slowViews: () => [["state_space"]], stoppedViews: () => [["explain"], ["explain_wide"]] });
   const { trainer, workers, seen } = await started(setup);
   const loaded = trainer.begin("load", "file");
@@ -412,10 +416,18 @@ test("a loaded session shows at once; the views that follow a stop come after it
   assert.equal((await loaded).step, 300);
   assert.equal(seen.at(-1)[0], "session");
   await flush();
-  assert.deepEqual(
-    workers[0].requests.map((request) => request.calls),
-    [[["explain"]], [["explain_wide"]]],
-  );
+  const explain = workers[0].requests.shift();
+  assert.deepEqual(explain.calls, [["explain"]]);
+  assert.equal(workers[0].requests.length, 0);
+  const asked = trainer.request([["ask", ["5", "5"], null]]); // pressed while the machine is read
+  await flush();
+  assert.deepEqual(workers[0].requests.at(-1).calls, [["ask", ["5", "5"], null]]);
+  explain.resolve([{ value: { states: 2 }, ms: 1 }]);
+  await flush();
+  const [ask, wide] = workers[0].requests.splice(0, 2);
+  assert.deepEqual(wide.calls, [["explain_wide"]]); // after the Ask, not before it
+  ask.resolve([{ value: { sum: "10" }, ms: 1 }]);
+  assert.deepEqual(await asked, { ask: { sum: "10" } });
 });
 
 test("a Reset while short views compute waits for them, and no standby worker starts for them", async () => {

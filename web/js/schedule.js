@@ -1,7 +1,7 @@
 // Which views of the weights are asked for, and when: some ride with a training chunk as
 // often as the page draws a run, the slow ones every SLOW_VIEWS_MS while training, and when
-// training stops the slow ones come in one request, then each stopped view in its own, so
-// that each shows once ready.
+// training stops the slow ones come in one request, then each stopped view in its own, one
+// at a time, so that each shows once ready and a call of the page's waits for one at most.
 // It knows no DOM and no worker: it hands lists of calls to the trainer's request.
 
 import { LatestQueue } from "./queue.js";
@@ -61,21 +61,23 @@ export class ViewSchedule {
   }
 
   // The slow views in one request ("stopped"), with the chunks' views when the last chunk
-  // went without them, then each stopped view in its own ("view").
+  // went without them, then each stopped view in its own ("view"), one at a time: a call of
+  // the page's (Ask, Train) then waits for one view at most, not for all of them.
   async refreshOnce() {
     const slow = this.slowViews();
     const current = shownKey(this.step(), slow) === this.shown; // they came with a loaded session
     const behind = this.viewsBehind ? this.views() : [];
     this.viewsBehind = false;
     const requests = [[[...behind, ...(current ? [] : slow)], "stopped"], ...this.stoppedViews().map((call) => [[call], "view"])];
-    const replies = requests
-      .filter(([calls]) => calls.length)
-      .map(async ([calls, why]) => {
-        const values = await this.request(calls);
-        // Every chunk sent before them is back by now: they show the current step's weights.
-        if (values && why === "stopped" && !current) this.showing(this.step(), slow);
-        if (values) this.onData(values, why);
-      });
-    await Promise.all(replies);
+    let step = null; // the step of the weights the views show, known once the first reply is in
+    for (const [calls, why] of requests.filter(([calls]) => calls.length)) {
+      if (step !== null && this.step() !== step) return; // trained on meanwhile: the next stop asks again
+      const values = await this.request(calls);
+      if (!values) return; // another session's
+      // Every chunk sent before them is back by now: they show the current step's weights.
+      step ??= this.step();
+      if (why === "stopped" && !current) this.showing(step, slow);
+      this.onData(values, why);
+    }
   }
 }
