@@ -1,6 +1,7 @@
 """Everyone can read it: an automated accessibility audit (axe-core, from the test run's
 node_modules, never part of the site) in the light and the dark theme, while loading, training
-and solved; the dark theme follows the system's; every canvas says what it shows."""
+and solved; the lines that follow a run are read out once it stops; the dark theme follows the
+system's; every canvas says what it shows."""
 
 import re
 
@@ -14,6 +15,9 @@ AUDIT_JS = """() => axe.run(document, { resultTypes: ["violations"] }).then((res
   result.violations
     .filter((violation) => ["serious", "critical"].includes(violation.impact))
     .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`))"""
+
+
+FOLLOWING_THE_RUN = ["status", "timeline-label", "bit-summary"]
 
 
 def audit(page) -> list[str]:
@@ -33,11 +37,17 @@ def test_no_serious_accessibility_problems_loaded_training_and_solved(browser, b
     by_id(page, "train-toggle").click()
     page.wait_for_function("window.rnnDemo.status().step >= 10")
     assert audit(page) == []
+    # The lines that follow the run step by step are not read out while it trains, only once it stops.
+    for line in FOLLOWING_THE_RUN:
+        expect(by_id(page, line)).to_have_attribute("aria-live", "off")
     by_id(page, "speed").select_option("max")
     page.wait_for_function("window.rnnDemo.status().phase === 'solved'", timeout=60_000)
     settle(page)
     page.wait_for_function("window.rnnDemo.explanation() !== null")
     assert audit(page) == []
+    for line in FOLLOWING_THE_RUN:
+        expect(by_id(page, line)).to_have_attribute("aria-live", "polite")
+    expect(by_id(page, "status")).to_contain_text("solved at step")
     # Described on the next animation frame: expect() waits for it.
     expect(by_id(page, "accuracy-chart")).to_have_attribute(
         "aria-label", re.compile(r"^Accuracy chart: exact-match 100\.0% \(all pairs\)")

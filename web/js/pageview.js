@@ -16,6 +16,10 @@ import { statusText } from "./messages.js";
 const $ = (id) => document.getElementById(id);
 
 export const VIEWS = ["task", "status", "loss", "accuracy", "bits", "hidden", "space", "machine", "generalisation", "timeline", "milestones"];
+// Lines read out as they change (aria-live) that follow a run or a replay step by step: while one
+// moves, they change up to 20 times a second, and a screen reader would never finish. Then they
+// are not read out; once it stops, their last words are.
+const FOLLOWING_THE_RUN = ["status", "timeline-label", "bit-summary"];
 const CANVAS_OF = { loss: "loss-chart", accuracy: "accuracy-chart", bits: "bit-view", hidden: "hidden-view", space: "state-space", machine: "machine-view" };
 
 // While training, a canvas off screen is not redrawn: the browser would paint and commit it for
@@ -47,6 +51,8 @@ export function drawPage(page, everything = false) {
   const deferred = new Set(trainer.phase === "training" && !everything ? [...stale].filter((view) => CANVAS_OF[view] && !onScreen.has(CANVAS_OF[view])) : []);
   const paint = (view) => stale.has(view) && !deferred.has(view);
   const when = whenText(scrubber.at, trainer.step);
+  const moving = trainer.phase === "training" || scrubber.playing;
+  for (const id of FOLLOWING_THE_RUN) setAttribute($(id), "aria-live", moving ? "off" : "polite");
   if (stale.has("task")) drawTask(task);
   if (stale.has("status")) setText($("status"), statusText(page.status(), trainer));
   if (stale.has("timeline")) drawTimeline(scrubber, trainer.step, when);
