@@ -106,8 +106,9 @@ def test_a_session_trained_on_the_command_line_opens_in_the_page(app, tmp_path):
         by_id(app, "ask-a").fill(str(a))
         by_id(app, "ask-b").fill(str(b))
         by_id(app, "ask-button").click()
-        # The loaded network's machine is being read meanwhile: an Ask waits for one view at most.
-        expect(by_id(app, "ask-result")).to_contain_text(f"{a} + {b}")
+        # The loaded network's machine is being read meanwhile: an Ask waits for one view at most,
+        # about a second here, more on a machine running other tests.
+        expect(by_id(app, "ask-result")).to_contain_text(f"{a} + {b}", timeout=20_000)
         assert f"= {a + b} right" in by_id(app, "ask-result").inner_text()
     app.wait_for_function("window.rnnDemo.generalisation().length > 0")
     assert app.evaluate("window.rnnDemo.generalisation()")[0]["bits"] == 16
