@@ -148,3 +148,20 @@ def test_an_untrained_network_is_not_addition_and_gets_the_counterexample_wrong(
     answer = session.ask(a, b, bits=max(session.config.bits, len(found.difference)))
     last = len(found.difference) - 1
     assert (answer.answer >> last) & 1 != ((a + b) >> last) & 1
+
+
+def test_behaviours_are_told_apart_by_every_bit_however_wide():
+    """Three operands write 72 bits over two steps: states that differ only past bit 31 (the
+    page's integers) or past bit 63 (CPython's) are still of two kinds."""
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, 2, size=(6, 72))
+    rows[1], rows[3], rows[5] = rows[0], rows[2], rows[4]
+    rows[1, 40] ^= 1
+    rows[3, 71] ^= 1
+    first, group = machine.kinds_of(rows)
+    assert len(first) == 5 and group[4] == group[5]
+    assert len({group[0], group[1], group[2], group[3]}) == 4
+    # The kinds in the order of the rows read as numbers, column 0 the least significant.
+    numbers = [sum(int(bit) << i for i, bit in enumerate(row)) for row in rows]
+    assert [numbers[i] for i in first] == sorted(set(numbers))
+    assert all(numbers[first[g]] == n for g, n in zip(group, numbers, strict=True))

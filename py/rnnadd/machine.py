@@ -81,6 +81,17 @@ def behaviour(params: model.Network, states: np.ndarray) -> np.ndarray:
     return np.hstack(written)
 
 
+def kinds_of(seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of bits (n, width) grouped by equality: the first row of each group, and each row's
+    group, groups in the order of the rows read as numbers with column 0 the least significant.
+
+    Packed into bytes, so that a behaviour of any width (72 bits with three operands) counts
+    every bit, in the page's 32-bit integers as in CPython's."""
+    packed = np.packbits(seen[:, ::-1].astype(np.uint8), axis=1)
+    _, first, group = np.unique(packed, axis=0, return_index=True, return_inverse=True)
+    return first, group.reshape(-1)
+
+
 @dataclass(frozen=True)
 class Extraction:
     machine: Machine  # minimised
@@ -101,29 +112,41 @@ def extract(params: model.Network, bits: int, seed: int = evaluation.SAMPLE_SEED
     steps, batch = symbols.shape
     # Group 0 is the start; the others are the distinct behaviours met after it.
     seen = behaviour(params, states[1:].reshape(-1, state_size))
-    packed = seen @ (1 << np.arange(seen.shape[1], dtype=np.intp))  # 20 bits: one number per behaviour
-    _, first, group = np.unique(packed, return_index=True, return_inverse=True)
+    first, group = kinds_of(seen)
     kinds = seen[first]
     count = len(kinds) + 1
-    labels = np.zeros((steps + 1, batch), dtype=np.intp)
+    labels = np.zeros((steps + 1, batch), dtype=np.int64)
     labels[1:] = 1 + group.reshape(steps, batch)
-    keys = ((labels[:-1] * symbol_count + symbols) * count + labels[1:]) * 2 + written
-    tally = np.bincount(keys.reshape(-1), minlength=count * symbol_count * count * 2)
-    tally = tally.reshape(count, symbol_count, count * 2)
-    choice = tally.argmax(axis=2)
-    next_group, out = choice // 2, choice % 2
+    # Each visit: from (group, symbol) to (group, bit written). Most of the count * symbols *
+    # count * 2 possible visits never happen, so they are tallied sparsely.
+    sources = labels[:-1] * symbol_count + symbols
+    keys = (sources * count + labels[1:]) * 2 + written
+    visited, visits = np.unique(keys.reshape(-1), return_counts=True)
+    source, choice = np.divmod(visited, count * 2)
+    # Each source's most visited choice; of equals, the lowest (group, bit).
+    ranked = np.lexsort((choice, -visits, source))
+    best = ranked[np.r_[True, source[ranked][1:] != source[ranked][:-1]]]
+    next_group = np.zeros(count * symbol_count, dtype=np.intp)
+    out = np.zeros(count * symbol_count, dtype=np.intp)
+    next_group[source[best]], out[source[best]] = choice[best] // 2, choice[best] % 2
+    next_group, out = next_group.reshape(count, symbol_count), out.reshape(count, symbol_count)
     # A transition no visit shows: the network's own step from a state of the group, to the
     # group whose behaviour is nearest (fewest bits apart) to where it lands.
-    unseen = np.argwhere(tally.sum(axis=2) == 0)
+    shown = np.zeros(count * symbol_count, dtype=bool)
+    shown[source[best]] = True
+    unseen = np.argwhere(~shown.reshape(count, symbol_count))
     if unseen.size:
         members = np.vstack([np.zeros((1, state_size)), states[1:].reshape(-1, state_size)])
         first_member = np.concatenate([[0], 1 + first])
         step_inputs = symbol_bits(params.inputs)[unseen[:, 1]][None]
         after, bits_written = _one_step(params, step_inputs, members[first_member[unseen[:, 0]]])
-        apart = (behaviour(params, after)[:, None, :] != kinds[None]).sum(axis=2)
+        landed = behaviour(params, after).astype(float)
+        ones = kinds.astype(float)
+        # Bits apart, |a - k| summed, as a product: a + k - 2ak (exact in floats this small).
+        apart = landed.sum(axis=1)[:, None] + ones.sum(axis=1)[None] - 2 * (landed @ ones.T)
         next_group[unseen[:, 0], unseen[:, 1]] = 1 + apart.argmin(axis=1)
         out[unseen[:, 0], unseen[:, 1]] = bits_written
-    determinism = float(tally.max(axis=2).sum() / keys.size)
+    determinism = float(visits[best].sum() / keys.size)
     machine = Machine(tuple(map(tuple, next_group.tolist())), tuple(map(tuple, out.tolist())))
     return Extraction(minimise(machine), count, determinism)
 
