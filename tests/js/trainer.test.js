@@ -543,3 +543,19 @@ test("a pace trains the steps it owes, one chunk at a time, and a stall is not m
   trainer.setPace(null);
   assert.equal(trainer.pace, null);
 });
+
+test("views of the session shown, asked for while another is made, are not sent to it", async () => {
+  const { trainer, workers } = await started(setUp());
+  const made = trainer.begin("create", { seed: 1 });
+  const view = trainer.request([["explain", 43]], { views: true }); // a look back at step 43
+  trainer.request(() => [["ask", ["3", "4"], trainer.step]]); // listed once made
+  await flush();
+  workers[0].requests.shift().resolve([{ value: { config: { seed: 1 }, step: 0, stepWork: 1 }, ms: 1 }, { value: [], ms: 1 }]);
+  await made;
+  assert.equal(await view, null);
+  await flush();
+  assert.deepEqual(
+    workers[0].requests.map((request) => request.calls),
+    [[["ask", ["3", "4"], 0]]], // the new session's step, not a step of the old one
+  );
+});

@@ -101,7 +101,7 @@ export function pageActions(page) {
 
   async function select(operands) {
     state.selected = operands.map(String);
-    const values = await trainer.request(page.quickViews(scrubber.at).filter(([method]) => method !== "carry_units"));
+    const values = await trainer.request(() => page.quickViews(scrubber.at).filter(([method]) => method !== "carry_units"));
     if (values) page.show(values, "select");
   }
 
@@ -129,7 +129,7 @@ export function pageActions(page) {
     const operands = taskOf().letters.map((letter) => $(`ask-${letter}`).value);
     let values;
     try {
-      values = await trainer.request([["ask", operands, scrubber.at]]);
+      values = await trainer.request(() => [["ask", operands, scrubber.at]]);
     } catch (error) {
       if (!(error instanceof PythonError)) throw error;
       $("ask-error").textContent = error.message;

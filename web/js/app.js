@@ -44,7 +44,7 @@ const trainer = new Trainer({
   onFailure: fail,
 });
 const scrubber = new Scrubber({
-  request: (calls) => trainer.request(calls),
+  request: (calls) => trainer.request(calls, { views: true }),
   quickViews: (at) => [["panel", at], ...quickViews(at)],
   restingViews,
   onData: (values) => show(values, "scrub"),

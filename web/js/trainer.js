@@ -35,7 +35,7 @@ export class Trainer {
       views,
       slowViews,
       stoppedViews,
-      request: (calls) => this.request(calls),
+      request: (calls) => this.request(calls, { views: true }),
       step: () => this.step,
       onData,
       onFailure: onFailure ?? ((error) => console.error(error)),
@@ -274,11 +274,16 @@ export class Trainer {
   // Calls outside the loop (ask, save, ...): their values by method name, or null
   // when the session changed before they came back. Asked for while a session is being
   // made, they are the new session's: sent now, they could go to a worker a Reset ends.
-  async request(calls) {
+  // `calls` may be a function that lists them once that session is made (an Ask names the
+  // step shown, which a new session resets). Views of the session shown (`views`), asked for
+  // while another is being made, are not sent: their steps are the old session's.
+  async request(calls, { views = false } = {}) {
+    if (views && this.phase === "making") return null;
     while (this.phase === "making") await this.making;
+    const listed = typeof calls === "function" ? calls() : calls;
     const mine = this.generation;
-    const results = await this.send(calls);
-    return results && mine === this.generation ? byMethod(calls, results) : null;
+    const results = await this.send(listed);
+    return results && mine === this.generation ? byMethod(listed, results) : null;
   }
 }
 
