@@ -60,7 +60,6 @@ def test_train_to_be_provable_proves_it_with_the_clis_certificate_and_a_link_rep
 def test_seeds_1_to_4_trained_to_be_provable_are_proven_with_the_clis_certificate(app, base_url, tmp_path):
     page = app
     for seed in range(1, 5):
-        page.goto("about:blank")
         open_app(page, base_url, f"#hidden_noise=0.3&until=proven&seed={seed}")
         page.get_by_test_id("train-toggle").click()
         stopped = wait_for_phase(page, "solved", "error", timeout=120_000)
@@ -92,9 +91,9 @@ def test_a_default_network_shows_how_far_its_proof_reaches_beside_the_chain_test
         page.screenshot(path=f"{SHOTS}/proof-bounded.png", full_page=False)
 
 
-def test_a_gated_cell_says_plainly_that_it_has_no_proof(page, base_url, watch):
+def test_a_gated_cell_says_plainly_that_it_has_no_proof(app, base_url):
+    page = app
     open_app(page, base_url, "#cell=gru&seed=0")
     page.get_by_test_id("step-button").click()
     assert wait_for_proof(page) == "No proof: no proof for gated cells: their gates multiply the states."
     assert status(page)["config"]["cell"] == "gru"
-    assert watch.errors == []
