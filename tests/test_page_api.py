@@ -138,6 +138,19 @@ def test_a_call_that_diverges_after_some_steps_reports_them_and_the_cause():
 
 def test_warm_up_trains_a_scratch_copy_unless_a_step_costs_more_than_allowed():
     trainer = page.create({"seed": 4})
-    assert trainer.warm_up(1, max_work=trainer.step_work() - 1) == {"steps": 0} and trainer.scratch is None
-    assert trainer.warm_up(3, max_work=trainer.step_work()) == {"steps": 3}
+    assert trainer.warm_up(1, max_work=trainer.step_work() - 1) == {"steps": 0, "diverged": False}
+    assert trainer.scratch is None
+    assert trainer.warm_up(3, max_work=trainer.step_work()) == {"steps": 3, "diverged": False}
     assert trainer.scratch.step_count == 3 and trainer.session.step_count == 0
+    # With a budget it trains on past its steps until the budget is spent (a step takes well under 50 ms).
+    burst = trainer.warm_up(1, budget_ms=50)
+    assert burst["steps"] > 1 and trainer.scratch.step_count == 3 + burst["steps"]
+    assert trainer.session.step_count == 0
+
+
+def test_a_warm_up_that_diverges_says_so_and_counts_the_steps_it_took():
+    config = {"hidden": 64, "activation": "relu", "optimizer": "sgd", "learning_rate": 10, "init": "uniform"}
+    trainer = page.create({**config, "seed": 1})  # its scratch, seed 0, diverges at step 2
+    warmed = trainer.warm_up(1, budget_ms=10_000)
+    assert warmed["diverged"] and warmed["steps"] == trainer.scratch.step_count
+    assert trainer.session.step_count == 0

@@ -8,6 +8,7 @@ business (web/js/trainer.js).
 """
 
 import math
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -122,22 +123,28 @@ class PageSession:
         c = session.config
         self.found = milestones.Milestones(c.hidden, c.cell, c.activation, c.bits, session.replay_between, c.task)
 
-    def warm_up(self, steps: int, max_work: float = float("inf")) -> dict:
-        """Train a scratch session of the same configuration, never this one, unless a step
-        costs more than `max_work` multiply-adds.
+    def warm_up(self, steps: int, max_work: float = float("inf"), budget_ms: float = 0.0) -> dict:
+        """Train a scratch session of the same configuration, never this one: `steps` steps, then
+        on, one at a time, until `budget_ms` have passed; none when a step costs more than
+        `max_work` multiply-adds. `steps`: how many it trained.
 
         WebAssembly engines compile hot code fully only after it has run a while;
         running the training code before the visitor presses Train means the real
-        run starts at full speed. Stops at a divergence, which says nothing here.
+        run starts at full speed. Stops at a divergence, which says nothing here
+        (`diverged`).
         """
         if self.step_work() > max_work:
-            return {"steps": 0}
+            return {"steps": 0, "diverged": False}
         if self.scratch is None:
             self.scratch = Session(replace(self.session.config, seed=self.session.config.seed ^ 1))
+        started, trained = time.perf_counter(), 0
         try:
-            return {"steps": self.scratch.step(steps).size}
+            trained += self.scratch.step(steps).size
+            while 1000 * (time.perf_counter() - started) < budget_ms:
+                trained += self.scratch.step(1).size
         except DivergenceError as diverged:
-            return {"steps": diverged.losses.size}
+            return {"steps": trained + diverged.losses.size, "diverged": True}
+        return {"steps": trained, "diverged": False}
 
     def config(self) -> dict:
         return self.session.config.to_dict()

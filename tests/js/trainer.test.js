@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fakePython } from "./fakeworker.js";
 import { CHUNK_MS, Trainer } from "../../web/js/trainer.js";
-import { SLOW_CALL_MS, SWITCH_WAIT_MS, WARM_UP_MAX_WORK } from "../../web/js/workers.js";
+import { SLOW_CALL_MS, SWITCH_WAIT_MS, WARM_UP_BURST_MS, WARM_UP_MAX_WORK } from "../../web/js/workers.js";
 import { TRAINING_DRAW_MS } from "../../web/js/schedule.js";
 
 const trained = (step, steps, extra = {}) => ({
@@ -33,11 +33,15 @@ function setUp({ booting = false, ...views } = {}) {
   return { trainer, workers, seen, advance };
 }
 
-async function started(setup) {
+// A new worker's first session, made; its warm-up burst (which follows it) ends the warm-up
+// unmeasured, as a heavy session's does, unless the test answers it (burst: its reply).
+async function started(setup, burst = { value: { steps: 0 }, ms: 0 }) {
   const made = setup.trainer.begin("create", { seed: 0 });
-  const request = setup.workers[0].requests.shift();
+  const [request, warmUp] = setup.workers[0].requests.splice(0, 2);
   request.resolve([{ value: { config: { seed: 0 }, step: 0, stepWork: 1 }, ms: 1 }, { value: [], ms: 1 }]);
   await made;
+  warmUp.resolve([burst]);
+  await flush();
   return setup;
 }
 
@@ -75,6 +79,8 @@ async function resetsIntoTheStandby({ trainer, workers, advance }, seed) {
   assert.deepEqual(create.calls[0], ["create", { seed }]);
   create.resolve([{ value: { config: { seed }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
   assert.deepEqual((await reset).config, { seed });
+  workers[1].requests.shift().resolve([{ value: { steps: 0 }, ms: 0 }]); // the new worker's warm-up burst
+  await flush();
 }
 
 test("the first step of a session runs alone, then chunks fill the frame from measured step time", async () => {
@@ -271,24 +277,54 @@ test("a diverged run stops with its message", async () => {
   assert.equal(workers[0].requests.length, 0);
 });
 
-test("a new session's first warm-up step comes with it, one-step warm-ups follow while it waits, and the first chunk then fills the frame", async () => {
+test("a new worker's first session brings its first warm-up step, a burst follows right behind it, then one-step warm-ups while it waits; the first chunk fills the frame", async () => {
   const setup = setUp();
   const made = setup.trainer.begin("create", { seed: 0 });
-  const request = setup.workers[0].requests.shift();
+  const [request, burst] = setup.workers[0].requests.splice(0, 2);
   assert.deepEqual(request.calls.slice(0, 2), [["create", { seed: 0 }], ["warm_up", 1, WARM_UP_MAX_WORK]]);
+  // Sent before the session's reply, so that the worker runs it while the page draws the session.
+  assert.deepEqual(burst.calls, [["warm_up", 1, WARM_UP_MAX_WORK, WARM_UP_BURST_MS]]);
   // The first step also compiles: slower than a frame, and neither a measurement nor a reason to stop.
   request.resolve([{ value: { config: {}, step: 0, stepWork: 1 }, ms: 1 }, { value: { steps: 1 }, ms: 3 * CHUNK_MS }, { value: [], ms: 1 }]);
   await made;
   const { trainer, workers } = setup;
   trainer.tick(0);
+  assert.equal(workers[0].requests.length, 0); // nothing more while the burst runs
+  burst.resolve([{ value: { steps: 10 }, ms: 20 }]);
+  await flush();
   for (let warmUp = 0; warmUp < 3; warmUp += 1) {
+    trainer.tick(16 * (warmUp + 1));
     const warm = workers[0].requests.shift();
     assert.deepEqual(warm.calls, [["warm_up", 1, WARM_UP_MAX_WORK]]); // a press waits for one step at most
     warm.resolve([{ value: { steps: 1 }, ms: 2 }]);
     await flush();
   }
   trainer.play();
+  // The burst's steps and the single ones alike: 2 ms a step.
   assert.deepEqual(workers[0].requests.at(-1).calls[0], ["train", Math.floor(CHUNK_MS / 2), true]);
+});
+
+test("Train pressed before the burst is back sends its first step alone at once; the burst's time then sizes the chunks", async () => {
+  const setup = setUp();
+  const made = setup.trainer.begin("create", { seed: 0 });
+  const [request, burst] = setup.workers[0].requests.splice(0, 2);
+  request.resolve([{ value: { config: {}, step: 0, stepWork: 1 }, ms: 1 }, { value: { steps: 1 }, ms: 5 }, { value: [], ms: 1 }]);
+  await made;
+  const { trainer, workers } = setup;
+  trainer.play();
+  const first = workers[0].requests.shift();
+  assert.deepEqual(first.calls[0], ["train", 1, true]); // queued behind the burst in the worker, not held back
+  burst.resolve([{ value: { steps: 25 }, ms: 25 }]);
+  first.resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 0 }]);
+  await flush();
+  trainer.tick(16);
+  assert.deepEqual(
+    workers[0].requests.map((r) => r.calls[0]),
+    [
+      ["train", CHUNK_MS, true],
+      ["train", CHUNK_MS, true],
+    ],
+  );
 });
 
 test("views that cost more than their share of a chunk make the chunk longer, so the steps keep their pace", async () => {
@@ -315,14 +351,17 @@ test("views that cost more than their share of a chunk make the chunk longer, so
 test("a session with a heavy step does not warm up", async () => {
   const setup = setUp();
   const made = setup.trainer.begin("create", { hidden: 1024 });
-  setup.workers[0].requests.shift().resolve([{ value: { config: {}, step: 0, stepWork: 1e11 }, ms: 1 }, { value: [], ms: 1 }]);
+  const [request, burst] = setup.workers[0].requests.splice(0, 2);
+  request.resolve([{ value: { config: {}, step: 0, stepWork: 1e11 }, ms: 1 }, { value: [], ms: 1 }]);
   await made;
+  burst.resolve([{ value: { steps: 0 }, ms: 0 }]); // Python trains no scratch step that heavy
+  await flush();
   setup.trainer.tick(0);
   assert.equal(setup.workers[0].requests.length, 0);
 });
 
 test("a worker warms up once: the next session starts with its first step alone", async () => {
-  const { trainer, workers } = await started(setUp());
+  const { trainer, workers } = await started(setUp(), { value: { steps: 5 }, ms: 30 });
   for (let frame = 0; trainer.workers.warmedMs < 900; frame += 1) {
     trainer.tick(frame * 16);
     workers[0].requests.shift().resolve([{ value: { steps: 5 }, ms: 300 }]);

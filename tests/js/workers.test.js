@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fakePython } from "./fakeworker.js";
-import { SLOW_CALL_MS, SLOW_STEP_MS, SWITCH_WAIT_MS, WARM_UP_MS, Workers } from "../../web/js/workers.js";
+import { SLOW_CALL_MS, SLOW_STEP_MS, SWITCH_WAIT_MS, WARM_UP_BURST_MS, WARM_UP_MS, Workers } from "../../web/js/workers.js";
 
 function setUp() {
   const clients = [];
@@ -135,6 +135,28 @@ test("a warm-up stops when the page stops being idle, for a heavy step, a slow s
   diverged.clients[0].requests.shift().resolve([{ value: { steps: 0 }, ms: 1 }]);
   await ended;
   assert.equal(diverged.workers.warmedMs, WARM_UP_MS);
+});
+
+test("a burst of warm-up counts towards WARM_UP_MS and gives its time a step; a diverged, slow or replaced one gives none", async () => {
+  const { workers, clients } = setUp();
+  const burst = workers.burst();
+  assert.deepEqual(clients[0].requests[0].calls, [["warm_up", 1, 5e6, WARM_UP_BURST_MS]]);
+  clients[0].requests.shift().resolve([{ value: { steps: 40 }, ms: 50 }]);
+  assert.deepEqual(await burst, { ms: 50, steps: 40 });
+  assert.equal(workers.warmedMs, 50);
+
+  for (const value of [{ steps: 3, diverged: true }, { steps: 2 }]) {
+    const ended = setUp();
+    const burst = ended.workers.burst();
+    ended.clients[0].requests.shift().resolve([{ value, ms: 50 }]); // diverged; 25 ms a step
+    assert.equal(await burst, null);
+    assert.equal(ended.workers.warmedMs, WARM_UP_MS);
+  }
+
+  const replaced = setUp();
+  const dropped = replaced.workers.burst();
+  await replaced.workers.replace();
+  assert.equal(await dropped, null);
 });
 
 test("a replaced worker warms up again, from its first step", async () => {

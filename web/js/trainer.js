@@ -94,10 +94,13 @@ export class Trainer {
       const views = this.schedule.views();
       const slow = this.schedule.slowViews();
       const calls = [[method, argument], ...warmUp, ...views, ...slow];
-      const results = await this.send(calls);
+      const sent = this.send(calls);
+      const burst = warmUp.length ? this.workers.burst() : null;
+      const results = await sent;
       if (mine !== this.generation) return null;
       this.resetCounters();
       if (warmUp.length) this.workers.warmedOnce();
+      burst?.then((warmed) => warmed && mine === this.generation && this.measureStep(warmed.ms, warmed.steps));
       const [made, ...shown] = [results[0], ...results.slice(1 + warmUp.length)];
       this.step = made.value.step;
       this.schedule.showing(this.step, slow); // they came with the session

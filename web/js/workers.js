@@ -24,11 +24,15 @@ export const SWITCH_WAIT_MS = 150;
 // press at once from 1.62 to 1.38 times a press a second later (quiet) but the primed start
 // from 0.89 to 1.15 times a bare boot with a core busy (docs/performance.md).
 export const WARM_UP_MS = 900;
-// Only for sessions whose step is small (multiply-adds; the default's is about 0.4 million).
+// Right behind a new worker's first session, a burst of warm-up this long: the worker runs it
+// while the page draws that session (about 55 ms quiet, 110 ms with a core busy), when no
+// press can come yet, so a press at once finds the code partly compiled (docs/performance.md).
+export const WARM_UP_BURST_MS = 50;
 export const WARM_UP_MAX_WORK = 5e6;
 // A warm-up step slower than this is not worth repeating.
 const WARM_UP_STEP_MS = 20;
 const WARM_UP_CALL = ["warm_up", 1, WARM_UP_MAX_WORK];
+const BURST_CALL = [...WARM_UP_CALL, WARM_UP_BURST_MS];
 
 export class Workers {
   // connect(): a new worker client {ready, send, terminate, memory} (python.js's startPython).
@@ -144,6 +148,14 @@ export class Workers {
     this.warming = true;
   }
 
+  // Sent right behind a new worker's first session (firstWarmUp): resolves to the burst's
+  // {ms, steps}, or null when it ended the warm-up or its worker was replaced meanwhile.
+  async burst() {
+    const python = this.python;
+    const results = await this.send([BURST_CALL]).catch(() => null); // a failed worker fails the session too
+    return results && python === this.python ? this.warmed(results[0]) : null;
+  }
+
   // Called while a session waits for Train: warm-up steps one at a time, back to back while
   // idle() holds, so that a press waits for one step only. onStep(ms) hears each step's time.
   async warmUp(stepWork, idle, onStep) {
@@ -152,11 +164,17 @@ export class Workers {
       const python = this.python;
       const results = await this.send([WARM_UP_CALL]);
       if (!results || python !== this.python) return;
-      const [{ value, ms }] = results;
-      this.warmedMs += ms;
-      // A scratch that diverged, or a step too slow to be worth it, end the warm-up.
-      if (value.steps < 1 || ms > WARM_UP_STEP_MS) this.warmedMs = WARM_UP_MS;
-      else onStep(ms);
+      const warmed = this.warmed(results[0]);
+      if (warmed) onStep(warmed.ms);
     }
+  }
+
+  // A warm-up call's time counts towards WARM_UP_MS; a scratch that trained nothing or
+  // diverged, or steps too slow to be worth it, end the warm-up (null).
+  warmed({ value, ms }) {
+    this.warmedMs += ms;
+    if (value.steps >= 1 && !value.diverged && ms / value.steps <= WARM_UP_STEP_MS) return { ms, steps: value.steps };
+    this.warmedMs = WARM_UP_MS;
+    return null;
   }
 }
