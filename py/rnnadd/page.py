@@ -126,7 +126,7 @@ class PageSession:
     def warm_up(self, steps: int, max_work: float = float("inf"), budget_ms: float = 0.0) -> dict:
         """Train a scratch session of the same configuration, never this one: `steps` steps, then
         on, one at a time, until `budget_ms` have passed; none when a step costs more than
-        `max_work` multiply-adds. `steps`: how many it trained.
+        `max_work` multiply-adds. Says how many steps it trained and whether it diverged.
 
         WebAssembly engines compile hot code fully only after it has run a while;
         running the training code before the visitor presses Train means the real
