@@ -29,7 +29,7 @@ def forward(params, inputs: np.ndarray, start: np.ndarray | None = None, noise=N
     drive += params.b_ih
     hidden = np.empty((steps + 1, batch, params.hidden))
     hidden[0] = 0.0 if start is None else start
-    w_hh = params.w_hh
+    w_hh = sums.by_columns(params.w_hh)
     for t in range(steps):
         # h_t = act(x_t W_ih + b + h_{t-1} W_hh), in place: 10% more steps/s in Pyodide than new arrays
         z = product(hidden[t], w_hh, out=hidden[t + 1])
@@ -43,7 +43,7 @@ def forward(params, inputs: np.ndarray, start: np.ndarray | None = None, noise=N
 
 def backward(params, inputs, hidden, cache, d_hidden, grads) -> None:
     slope = ACTIVATIONS[params.activation].slope(hidden[1:] if cache is None else hidden[1:] - cache)
-    w_hh_t = params.w_hh.T.copy()
+    w_hh_t = sums.by_columns(params.w_hh.T.copy())
     # d loss / d z_t = (d_hidden[t] + d loss / d z_{t+1} @ W_hh.T) * act'(z_t), backwards in time.
     d_z = np.empty_like(slope)
     np.multiply(d_hidden[-1], slope[-1], out=d_z[-1])
@@ -58,6 +58,6 @@ def backward(params, inputs, hidden, cache, d_hidden, grads) -> None:
 
 def children(params, states: np.ndarray, branching: int):
     # The walk over every 8-bit pair in Pyodide: 20 ms, 30 repeating each state per symbol.
-    z = product(states, params.w_hh)[:, None, :] + symbol_drive(params, branching)
+    z = product(states, sums.by_columns(params.w_hh))[:, None, :] + symbol_drive(params, branching)
     hidden = ACTIVATIONS[params.activation].value(z, z).reshape(-1, params.hidden)
     return hidden, hidden

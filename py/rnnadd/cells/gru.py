@@ -31,8 +31,9 @@ def forward(params, inputs: np.ndarray, start: np.ndarray | None = None, noise=N
     hidden[0] = 0.0 if start is None else start
     gates = np.empty_like(drive)
     recurrent_n = np.empty((steps, batch, size))
+    w_hh = sums.by_columns(params.w_hh)
     for t in range(steps):
-        from_h = hidden[t] @ params.w_hh
+        from_h = hidden[t] @ w_hh
         gates[t, :, : 2 * size] = sigmoid(drive[t, :, : 2 * size] + from_h[:, : 2 * size])
         recurrent_n[t] = from_h[:, 2 * size :]
         z, r = gates[t, :, :size], gates[t, :, size : 2 * size]
@@ -66,7 +67,7 @@ def backward(params, inputs, hidden, cache, d_hidden, grads) -> None:
 def children(params, states: np.ndarray, branching: int):
     size = params.hidden
     drive = symbol_drive(params, branching)
-    from_h = (states @ params.w_hh)[:, None, :]
+    from_h = (states @ sums.by_columns(params.w_hh))[:, None, :]
     z_r = sigmoid(drive[:, : 2 * size] + from_h[..., : 2 * size])
     z, r = z_r[..., :size], z_r[..., size:]
     n = np.tanh(drive[:, 2 * size :] + r * from_h[..., 2 * size :])

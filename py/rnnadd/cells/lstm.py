@@ -36,8 +36,9 @@ def forward(params, inputs: np.ndarray, start: np.ndarray | None = None, noise=N
     hidden[0], cell_state[0] = (0.0, 0.0) if start is None else (start[:, :size], start[:, size:])
     gates = np.empty_like(drive)
     squashed = np.empty((steps, batch, size))
+    w_hh = sums.by_columns(params.w_hh)
     for t in range(steps):
-        a = drive[t] + hidden[t] @ params.w_hh
+        a = drive[t] + hidden[t] @ w_hh
         gates[t] = sigmoid(a)
         gates[t, :, 2 * size : 3 * size] = np.tanh(a[:, 2 * size : 3 * size])
         i, f, g, o = (gates[t, :, k * size : (k + 1) * size] for k in range(4))
@@ -79,7 +80,8 @@ def backward(params, inputs, hidden, cache, d_hidden, grads) -> None:
 
 def children(params, states: np.ndarray, branching: int):
     size = params.hidden
-    a = (states[:, :size] @ params.w_hh)[:, None, :] + symbol_drive(params, branching)  # as forward adds them
+    from_h = states[:, :size] @ sums.by_columns(params.w_hh)
+    a = from_h[:, None, :] + symbol_drive(params, branching)  # as forward adds them
     i, f, o = (sigmoid(a[..., k * size : (k + 1) * size]) for k in (0, 1, 3))
     cell_state = f * states[:, None, size:] + i * np.tanh(a[..., 2 * size : 3 * size])
     hidden = (o * np.tanh(cell_state)).reshape(-1, size)
