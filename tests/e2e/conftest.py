@@ -86,7 +86,9 @@ def poll(page, expression: str, timeout: float = 60) -> None:
 
 
 class PageWatch:
-    """Console errors, uncaught exceptions, any request that leaves 127.0.0.1, and CSP violations."""
+    """Console errors, uncaught exceptions, any request that leaves 127.0.0.1 (its worker's too),
+    and CSP violations. Requests are watched, not routed: routing would turn off the HTTP cache,
+    and with it the compiled WebAssembly that a second boot in the same context reuses."""
 
     def __init__(self, page) -> None:
         self.page = page
@@ -94,19 +96,16 @@ class PageWatch:
         self.outside: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.route("**/*", self._route)
+        page.on("request", self._request)
         page.add_init_script(CSP_WATCH_JS)
 
     def csp_violations(self) -> list[str]:
         return self.page.evaluate("window.cspViolations")
 
-    def _route(self, route) -> None:
-        url = route.request.url
-        if urlparse(url).hostname in ("127.0.0.1", None) or url.startswith("data:"):
-            route.continue_()
-        else:
+    def _request(self, request) -> None:
+        url = request.url
+        if urlparse(url).hostname not in ("127.0.0.1", None) and not url.startswith("data:"):
             self.outside.append(url)
-            route.abort()
 
 
 @pytest.fixture
@@ -157,16 +156,27 @@ def open_app(page, base_url: str, hash_: str = "") -> dict:
 VIEWPORT = {"width": 1280, "height": 720}  # Playwright's default
 
 
-@pytest.fixture(scope="module")
-def booted(browser, browser_context_args: dict, base_url: str):
-    """One page per test module (and process), booted once: booting Pyodide and NumPy costs about
-    7 s of CPU, a new session in a booted page 0.1 s."""
+@pytest.fixture(scope="session")
+def process_page(browser, browser_context_args: dict):
+    """The page every module's booted page is, in this process: Chromium keeps the runtime it
+    compiled in the page's renderer, so that booting again there costs about 2 s of CPU, against 5
+    in a new page."""
     context = browser.new_context(**browser_context_args)
     page = context.new_page()
-    watch = PageWatch(page)
-    open_app(page, base_url)
-    yield page, watch
+    yield page, PageWatch(page)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def booted(process_page, base_url: str):
+    """One page per test module (and process), booted afresh for the module: booting Pyodide and
+    NumPy costs seconds of CPU, a new session in a booted page 0.1 s."""
+    page, watch = process_page
+    if page.url.startswith(base_url):  # a new visit: nothing stored by the last module's
+        page.evaluate("localStorage.clear(); sessionStorage.clear()")
+    page.goto("about:blank")
+    open_app(page, base_url)
+    return page, watch
 
 
 # The controls that outlive a session back to the values the page loads with, told to the page as
