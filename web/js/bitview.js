@@ -66,9 +66,10 @@ export function drawBitView(canvas, panel, compact, travels) {
     ctx.textAlign = "left";
     ctx.fillStyle = colors().ink;
     ctx.font = "12px system-ui, sans-serif";
-    ctx.fillText(`${problem.text} = ${truth}`, 0, top + line1);
+    // A wide sum's text is narrowed to the label's column rather than run under the bits.
+    ctx.fillText(`${problem.text} = ${truth}`, 0, top + line1, labelWidth - 6);
     ctx.fillStyle = answer === truth ? colors().good : colors().bad;
-    ctx.fillText(`net: ${answer} ${answer === truth ? "\u2713" : "\u2717"}`, 0, top + line2);
+    ctx.fillText(`net: ${answer} ${answer === truth ? "\u2713" : "\u2717"}`, 0, top + line2, labelWidth - 6);
     for (let bit = 0; bit < bits; bit += 1) {
       const x = left + (bits - 1 - bit) * cell;
       const target = problem.target[bit];
