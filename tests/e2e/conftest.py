@@ -203,13 +203,16 @@ AS_LOADED_JS = """() => {
 def afresh(page, base_url: str, reboot: bool) -> None:
     """The booted page as a new visit finds it: the defaults' new session, no runs kept, nothing
     stored, the default viewport and colours; booted again after a failed test, or if the last
-    test left it elsewhere."""
+    test left it elsewhere or in the embedded view."""
     page.set_viewport_size(VIEWPORT)
     page.emulate_media(color_scheme="light")
     alive = (
         not reboot
         and page.url.startswith(base_url)
-        and page.evaluate("!!window.rnnDemo && !['error', 'loading'].includes(window.rnnDemo.status().phase)")
+        and page.evaluate(
+            "!!window.rnnDemo && !['error', 'loading'].includes(window.rnnDemo.status().phase)"
+            " && !document.body.classList.contains('embed')"
+        )
     )
     if not alive:
         page.goto("about:blank")
@@ -258,4 +261,5 @@ def app(booted, base_url, request):
     watch.outside.clear()
     yield page
     assert watch.errors == []
+    assert watch.outside == []
     assert watch.outside == []

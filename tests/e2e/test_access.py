@@ -27,9 +27,10 @@ def audit(page) -> list[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_accessibility_problems_loaded_training_and_solved(browser, base_url, scheme):
-    context = browser.new_context(bypass_csp=True, service_workers="block", color_scheme=scheme)
-    page = context.new_page()
+def test_no_serious_accessibility_problems_loaded_training_and_solved(app, base_url, scheme):
+    page = app
+    page.emulate_media(color_scheme=scheme)
+    page.goto("about:blank")
     page.goto(base_url)
     page.wait_for_function("window.rnnDemo && window.rnnDemo.status().phase === 'ready'", timeout=90_000)
     assert audit(page) == []
@@ -56,14 +57,14 @@ def test_no_serious_accessibility_problems_loaded_training_and_solved(browser, b
     bits = f"Bit panel, now (step {step}): 8 of 8 problems right"
     expect(by_id(page, "bit-view")).to_have_attribute("aria-label", bits)
     expect(by_id(page, "machine-view")).to_have_attribute("aria-label", re.compile("This machine is binary addition"))
-    context.close()
 
 
-def test_the_dark_theme_follows_the_system_and_redraws_the_canvases(browser, base_url):
+def test_the_dark_theme_follows_the_system_and_redraws_the_canvases(app, base_url):
+    page = app
     drawn = {}
     for scheme in ("light", "dark"):
-        context = browser.new_context(bypass_csp=True, service_workers="block", color_scheme=scheme)
-        page = context.new_page()
+        page.emulate_media(color_scheme=scheme)  # the system's setting when the page loads
+        page.goto("about:blank")
         page.goto(base_url)
         page.wait_for_function("window.rnnDemo && window.rnnDemo.status().phase === 'ready'", timeout=90_000)
         page.wait_for_timeout(100)
@@ -75,6 +76,5 @@ def test_the_dark_theme_follows_the_system_and_redraws_the_canvases(browser, bas
             page.emulate_media(color_scheme="light")
             page.wait_for_timeout(100)
             assert pixels(page, "bit-view")["checksum"] == drawn["light"][1]
-        context.close()
     assert drawn["light"][0] == "rgb(245, 246, 249)" and drawn["dark"][0] == "rgb(17, 20, 26)"
     assert drawn["light"][1] != drawn["dark"][1]

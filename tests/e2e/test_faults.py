@@ -45,8 +45,10 @@ def test_a_corrupted_wheel_is_called_corrupted_not_failed_to_fetch(page, base_ur
     assert f"pyodide/{name} is corrupted or replaced" in message and lock["packages"]["rnnadd"]["sha256"] in message
 
 
-def test_an_invalid_shared_link_stays_as_given_and_echoes_each_value(page, base_url, watch):
+def test_an_invalid_shared_link_stays_as_given_and_echoes_each_value(app, booted, base_url):
+    page, watch = booted
     link = "#hidden=5000&activation=softmax&seed=3"
+    page.goto("about:blank")  # the link loaded, as a visitor opens it
     open_app(page, base_url, link)
     expect(by_id(page, "error-hidden")).to_contain_text('hidden must be a whole number from 1 to 1024, got "5000"')
     expect(by_id(page, "error-activation")).to_contain_text(

@@ -75,7 +75,9 @@ def test_the_tour_stops_at_each_milestone_of_the_run_with_its_view(app):
     assert [(m["name"], m["step"]) for m in status(app)["milestones"]] == expected
 
 
-def test_a_first_visit_offers_the_tour_once_and_a_link_starts_it(page, base_url):
+def test_a_first_visit_offers_the_tour_once_and_a_link_starts_it(app, base_url):
+    page = app
+    page.goto("about:blank")  # nothing stored yet: a first visit
     open_app(page, base_url)
     expect(by_id(page, "tour-offer")).to_be_visible()
     by_id(page, "tour-offer-dismiss").click()
@@ -87,7 +89,9 @@ def test_a_first_visit_offers_the_tour_once_and_a_link_starts_it(page, base_url)
     assert status(page)["config"]["seed"] == 2
 
 
-def test_the_embedded_view_has_a_compact_tour_and_esc_ends_it(page, base_url):
+def test_the_embedded_view_has_a_compact_tour_and_esc_ends_it(app, base_url):
+    page = app
+    page.goto("about:blank")
     open_app(page, base_url + "#view=embed&tour")
     page.set_viewport_size({"width": 640, "height": 420})
     expect(by_id(page, "tour-card")).to_be_visible()
