@@ -33,14 +33,15 @@ function setUp({ booting = false, ...views } = {}) {
   return { trainer, workers, seen, advance };
 }
 
-// A new worker's first session, made; its warm-up burst (which follows it) ends the warm-up
-// unmeasured, as a heavy session's does, unless the test answers it (burst: its reply).
+// A new worker's first session, made; its warm-up burst (which follows it, and which the page
+// waits for to be ready) ends the warm-up unmeasured, as a heavy session's does, unless the
+// test answers it (burst: its reply).
 async function started(setup, burst = { value: { steps: 0 }, ms: 0 }) {
   const made = setup.trainer.begin("create", { seed: 0 });
   const [request, warmUp] = setup.workers[0].requests.splice(0, 2);
   request.resolve([{ value: { config: { seed: 0 }, step: 0, stepWork: 1 }, ms: 1 }, { value: [], ms: 1 }]);
-  await made;
   warmUp.resolve([burst]);
+  await made;
   await flush();
   return setup;
 }
@@ -78,8 +79,8 @@ async function resetsIntoTheStandby({ trainer, workers, advance }, seed) {
   const create = workers[1].requests.shift();
   assert.deepEqual(create.calls[0], ["create", { seed }]);
   create.resolve([{ value: { config: { seed }, step: 0 }, ms: 1 }, { value: [], ms: 1 }]);
-  assert.deepEqual((await reset).config, { seed });
   workers[1].requests.shift().resolve([{ value: { steps: 0 }, ms: 0 }]); // the new worker's warm-up burst
+  assert.deepEqual((await reset).config, { seed });
   await flush();
 }
 
@@ -277,7 +278,7 @@ test("a diverged run stops with its message", async () => {
   assert.equal(workers[0].requests.length, 0);
 });
 
-test("a new worker's first session brings its first warm-up step, a burst follows right behind it, then one-step warm-ups while it waits; the first chunk fills the frame", async () => {
+test("a new worker's first session brings its first warm-up step, a burst follows right behind it, the page is ready once it is back, then one-step warm-ups while it waits; the first chunk fills the frame", async () => {
   const setup = setUp();
   const made = setup.trainer.begin("create", { seed: 0 });
   const [request, burst] = setup.workers[0].requests.splice(0, 2);
@@ -286,12 +287,15 @@ test("a new worker's first session brings its first warm-up step, a burst follow
   assert.deepEqual(burst.calls, [["warm_up", 1, WARM_UP_MAX_WORK, WARM_UP_BURST_MS]]);
   // The first step also compiles: slower than a frame, and neither a measurement nor a reason to stop.
   request.resolve([{ value: { config: {}, step: 0, stepWork: 1 }, ms: 1 }, { value: { steps: 1 }, ms: 3 * CHUNK_MS }, { value: [], ms: 1 }]);
-  await made;
-  const { trainer, workers } = setup;
+  await flush();
+  const { trainer, workers, seen } = setup;
+  assert.deepEqual(seen.map(([why]) => why), ["session"]); // drawn while the burst runs
+  assert.equal(trainer.phase, "making");
   trainer.tick(0);
   assert.equal(workers[0].requests.length, 0); // nothing more while the burst runs
   burst.resolve([{ value: { steps: 10 }, ms: 20 }]);
-  await flush();
+  await made;
+  assert.equal(trainer.phase, "ready");
   for (let warmUp = 0; warmUp < 3; warmUp += 1) {
     trainer.tick(16 * (warmUp + 1));
     const warm = workers[0].requests.shift();
@@ -304,20 +308,18 @@ test("a new worker's first session brings its first warm-up step, a burst follow
   assert.deepEqual(workers[0].requests.at(-1).calls[0], ["train", Math.floor(CHUNK_MS / 2), true]);
 });
 
-test("Train pressed before the burst is back sends its first step alone at once; the burst's time then sizes the chunks", async () => {
+test("Train pressed while the burst runs trains once it is back, both chunks sized by the burst's time", async () => {
   const setup = setUp();
   const made = setup.trainer.begin("create", { seed: 0 });
   const [request, burst] = setup.workers[0].requests.splice(0, 2);
   request.resolve([{ value: { config: {}, step: 0, stepWork: 1 }, ms: 1 }, { value: { steps: 1 }, ms: 5 }, { value: [], ms: 1 }]);
-  await made;
+  await flush();
   const { trainer, workers } = setup;
   trainer.play();
-  const first = workers[0].requests.shift();
-  assert.deepEqual(first.calls[0], ["train", 1, true]); // queued behind the burst in the worker, not held back
+  assert.equal(workers[0].requests.length, 0); // it would only queue behind the burst in the worker
   burst.resolve([{ value: { steps: 25 }, ms: 25 }]);
-  first.resolve([{ ...trained(1, 1), ms: 1 }, { value: [], ms: 0 }]);
-  await flush();
-  trainer.tick(16);
+  await made;
+  assert.equal(trainer.phase, "training");
   assert.deepEqual(
     workers[0].requests.map((r) => r.calls[0]),
     [
@@ -353,8 +355,8 @@ test("a session with a heavy step does not warm up", async () => {
   const made = setup.trainer.begin("create", { hidden: 1024 });
   const [request, burst] = setup.workers[0].requests.splice(0, 2);
   request.resolve([{ value: { config: {}, step: 0, stepWork: 1e11 }, ms: 1 }, { value: [], ms: 1 }]);
-  await made;
   burst.resolve([{ value: { steps: 0 }, ms: 0 }]); // Python trains no scratch step that heavy
+  await made;
   await flush();
   setup.trainer.tick(0);
   assert.equal(setup.workers[0].requests.length, 0);

@@ -13,9 +13,11 @@ export const CHUNK_MS = 20;
 // The views that ride along with a chunk take at most a quarter of the worker's time: on a
 // busy machine, where they cost more, chunks grow and the steps keep their pace.
 export const VIEWS_SHARE = 0.25;
-// The step time is the recent chunks' milliseconds over their steps, so that a chunk of
-// one step (whose call costs more than its step) weighs little once larger ones come.
-const STEP_WINDOW = 8;
+// The step time is the last few chunks' milliseconds over their steps, so that a chunk of
+// one step (whose call costs more than its step) weighs little once larger ones come. Few:
+// a run pressed at once starts on code still being compiled, its steps twice as fast within
+// a few chunks, and chunks sized by the slow ones leave the worker waiting for frames.
+const STEP_WINDOW = 3;
 export const MAX_IN_FLIGHT = 2;
 const MAX_CHUNK = 10_000;
 const RATE_WINDOW_MS = 1000;
@@ -100,14 +102,16 @@ export class Trainer {
       if (mine !== this.generation) return null;
       this.resetCounters();
       if (warmUp.length) this.workers.warmedOnce();
-      burst?.then((warmed) => warmed && mine === this.generation && this.measureStep(warmed.ms, warmed.steps));
       const [made, ...shown] = [results[0], ...results.slice(1 + warmUp.length)];
       this.step = made.value.step;
       this.schedule.showing(this.step, slow); // they came with the session
       this.stepWork = made.value.stepWork;
       this.error = null;
-      this.phase = "ready";
       this.onData(byMethod([["session"], ...views, ...slow], [made, ...shown]), "session");
+      const warmed = await burst;
+      if (mine !== this.generation) return null;
+      if (warmed) this.measureStep(warmed.ms, warmed.steps);
+      this.phase = "ready";
       if (method === "load") this.schedule.refresh();
       if (this.pressed) this.play();
       return made.value;
