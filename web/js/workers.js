@@ -24,10 +24,9 @@ export const SWITCH_WAIT_MS = 150;
 // press at once from 1.62 to 1.38 times a press a second later (quiet) but the primed start
 // from 0.89 to 1.15 times a bare boot with a core busy (docs/performance.md).
 export const WARM_UP_MS = 900;
-// Right behind a new worker's first session, a burst of warm-up this long: the worker runs it
-// while the page draws that session (about 55 ms quiet, 80-110 ms with a core busy), and the
-// page says ready once it is back, so that a press at once neither waits behind it nor finds
-// the code as cold as it was (docs/performance.md).
+// Right behind a new worker's first session, a burst of warm-up this long; the page says ready
+// once it is back, so that a press at once neither waits behind it nor finds the code as cold
+// as it was (docs/performance.md).
 export const WARM_UP_BURST_MS = 50;
 // Only for sessions whose step is small (multiply-adds; the default's is about 0.4 million).
 export const WARM_UP_MAX_WORK = 5e6;
