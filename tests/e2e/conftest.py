@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOT_TIMEOUT_MS = 90_000
@@ -127,7 +128,13 @@ def wait_for_phase(page, *phases: str, timeout: int = 60_000) -> dict:
 def settle(page) -> dict:
     """The status once every chunk sent to the training worker has come back (the views that
     follow a stop among them: a three-number task's machine takes tens of seconds on a busy machine)."""
-    page.wait_for_function("window.rnnDemo.status().pending === 0", timeout=90_000)
+    try:
+        page.wait_for_function("window.rnnDemo.status().pending === 0", timeout=90_000)
+    except PlaywrightTimeoutError:
+        # One call running all along (busyMs near 90 s) or calls that keep coming (busyMs small).
+        state = status(page)
+        keys = ("phase", "step", "pending", "busyMs", "making", "standby", "error")
+        raise AssertionError(f"calls still in flight after 90 s: { {key: state[key] for key in keys} }") from None
     return status(page)
 
 

@@ -40,6 +40,7 @@ export function pageStatus(state, trainer) {
     error: trainer.error ?? state.failure,
     loadSeconds: state.loadSeconds,
     pending: trainer.workers.outstanding,
+    busyMs: Math.round(trainer.workers.busyMs()), // how long the call in flight the longest has run
     making: trainer.phase === "making", // a session being made (Reset, Load, a new link)
     standby: trainer.workers.standbyState(),
   };
